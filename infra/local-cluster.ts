@@ -1,0 +1,406 @@
+/**
+ * The local cluster launcher: a coordinator and N workers as separate PostgreSQL server
+ * processes on loopback ports, all data in one directory. No Docker needed.
+ *
+ * When the `citus` extension is installed for the PostgreSQL binaries found, every node
+ * preloads it and the workers are registered with the coordinator. When it is not, one
+ * plain PostgreSQL node is started and the cluster is reported as undistributed.
+ *
+ * PostgreSQL refuses to run as root, so when this runs as root the servers run as an
+ * unprivileged user (`CLUSTER_USER`, else `postgres`).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export type CitusMode = 'auto' | 'on' | 'off';
+
+export interface ClusterOptions {
+  /** Directory that holds every node's data, logs and the cluster's state file. */
+  dir: string;
+  /** Number of workers when Citus is available (default 4). */
+  workers: number;
+  /** Coordinator port; worker i listens on port + i. `0` picks a free range. */
+  port: number;
+  /** `auto` uses Citus when installed; `on` requires it; `off` starts plain PostgreSQL. */
+  citus: CitusMode;
+  /** Name of the database created on every node. */
+  database: string;
+  /** Trade durability for speed (fsync off): for tests and throwaway clusters only. */
+  fast: boolean;
+  /** Print progress lines. */
+  log: (line: string) => void;
+}
+
+export interface NodeAddress {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface ClusterState {
+  dir: string;
+  pgBin: string;
+  pgVersion: string;
+  citus: boolean;
+  citusVersion: string | null;
+  user: string;
+  database: string;
+  coordinator: NodeAddress;
+  workers: NodeAddress[];
+}
+
+export interface NodeStatus extends NodeAddress {
+  running: boolean;
+}
+
+const STATE_FILE = 'cluster.json';
+const HOST = '127.0.0.1';
+const SUPERUSER = 'postgres';
+
+/** Options from the environment, with the documented defaults. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterOptions {
+  const workers = Number(env.CLUSTER_WORKERS ?? 4);
+  const port = Number(env.CLUSTER_PORT ?? 9700);
+  const citus = (env.CLUSTER_CITUS ?? 'auto') as CitusMode;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
+    throw new Error(`CLUSTER_WORKERS must be a whole number from 1 to 32, got "${env.CLUSTER_WORKERS}"`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65000) {
+    throw new Error(`CLUSTER_PORT must be a port number, got "${env.CLUSTER_PORT}"`);
+  }
+  if (!['auto', 'on', 'off'].includes(citus)) {
+    throw new Error(`CLUSTER_CITUS must be auto, on or off, got "${env.CLUSTER_CITUS}"`);
+  }
+  return {
+    dir: path.resolve(env.CLUSTER_DIR ?? path.join(__dirname, '..', '.cluster')),
+    workers,
+    port,
+    citus,
+    database: env.CLUSTER_DATABASE ?? 'distribushop',
+    fast: env.CLUSTER_FAST === '1' || env.CLUSTER_FAST === 'true',
+    log: (line) => console.log(line),
+  };
+}
+
+/** The PostgreSQL server binaries: `PG_BIN`, else `pg_config --bindir`, else the usual install locations. */
+export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
+  const hasServer = (dir: string) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'));
+  if (env.PG_BIN) {
+    if (!hasServer(env.PG_BIN)) throw new Error(`PG_BIN=${env.PG_BIN} has no initdb and postgres binaries`);
+    return env.PG_BIN;
+  }
+  try {
+    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (hasServer(dir)) return dir;
+  } catch {
+    // no pg_config on PATH: fall through to the usual locations
+  }
+  const candidates: string[] = [];
+  for (const root of ['/usr/lib/postgresql', '/usr/pgsql', '/opt/homebrew/opt', '/usr/local/opt']) {
+    if (!existsSync(root)) continue;
+    for (const entry of readdirSync(root)) candidates.push(path.join(root, entry, 'bin'));
+  }
+  candidates.sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+  candidates.push('/usr/local/pgsql/bin', '/usr/bin');
+  const found = candidates.find(hasServer);
+  if (!found) {
+    throw new Error(
+      'No PostgreSQL server binaries found (initdb, postgres). Install PostgreSQL or set PG_BIN to their directory.',
+    );
+  }
+  return found;
+}
+
+/** The directory PostgreSQL looks in for extension control files, for the binaries in `pgBin`. */
+function extensionDir(pgBin: string): string {
+  const pgConfig = path.join(pgBin, 'pg_config');
+  const run = (cmd: string) => execFileSync(cmd, ['--sharedir'], { encoding: 'utf8' }).trim();
+  if (existsSync(pgConfig)) return path.join(run(pgConfig), 'extension');
+  // Debian keeps pg_config outside the versioned bindir; its share dir follows the version.
+  const version = pgMajorVersion(pgBin);
+  const debian = `/usr/share/postgresql/${version}/extension`;
+  if (existsSync(debian)) return debian;
+  return path.join(run('pg_config'), 'extension');
+}
+
+function pgMajorVersion(pgBin: string): string {
+  const out = execFileSync(path.join(pgBin, 'postgres'), ['--version'], { encoding: 'utf8' });
+  const match = /(\d+)(?:\.\d+)?/.exec(out);
+  if (!match?.[1]) throw new Error(`Cannot read the PostgreSQL version from "${out.trim()}"`);
+  return match[1];
+}
+
+/** The installed Citus version for these binaries, or null when Citus is not installed. */
+export function installedCitusVersion(pgBin: string): string | null {
+  const control = path.join(extensionDir(pgBin), 'citus.control');
+  if (!existsSync(control)) return null;
+  const match = /default_version\s*=\s*'([^']+)'/.exec(readFileSync(control, 'utf8'));
+  return match?.[1] ?? 'unknown';
+}
+
+interface RunAs {
+  name: string;
+  uid?: number;
+  gid?: number;
+}
+
+/** Root may not run PostgreSQL: pick the unprivileged account the servers run as. */
+function serverAccount(env: NodeJS.ProcessEnv = process.env): RunAs {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) return { name: env.USER ?? 'current user' };
+  const name = env.CLUSTER_USER ?? 'postgres';
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  try {
+    return { name, uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new Error(
+      `Running as root, so the PostgreSQL servers must run as an unprivileged user, but user "${name}" does not exist. ` +
+        'Create it (useradd --system postgres) or set CLUSTER_USER to an existing unprivileged user.',
+    );
+  }
+}
+
+function run(account: RunAs, cmd: string, args: string[], opts: { allowFail?: boolean; home?: string } = {}) {
+  const result = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    uid: account.uid,
+    gid: account.gid,
+    // The servers' user may not be able to read root's working directory, nor root's
+    // ~/.postgresql, where libpq (and so Citus, between nodes) looks for client certificates.
+    cwd: '/',
+    env: { ...process.env, PGCONNECT_TIMEOUT: '5', LC_ALL: 'C', ...(opts.home ? { HOME: opts.home } : {}) },
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0 && !opts.allowFail) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
+  }
+  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+function psql(state: Pick<ClusterState, 'pgBin'>, account: RunAs, node: NodeAddress, db: string, sql: string) {
+  const psqlBin = existsSync(path.join(state.pgBin, 'psql')) ? path.join(state.pgBin, 'psql') : 'psql';
+  return run(account, psqlBin, [
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-tA',
+    '-h',
+    node.host,
+    '-p',
+    String(node.port),
+    '-U',
+    SUPERUSER,
+    '-d',
+    db,
+    '-c',
+    sql,
+  ]).stdout.trim();
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port such that base..base+count-1 are all free on loopback. */
+export async function findFreePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    const checks = await Promise.all(Array.from({ length: count }, (_, i) => portIsFree(base + i)));
+    if (checks.every(Boolean)) return base;
+  }
+  throw new Error(`No range of ${count} free ports found on ${HOST}`);
+}
+
+export function readState(dir: string): ClusterState | null {
+  const file = path.join(dir, STATE_FILE);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as ClusterState;
+}
+
+function nodeDir(state: Pick<ClusterState, 'dir'>, node: NodeAddress): string {
+  return path.join(state.dir, node.name);
+}
+
+function allNodes(state: ClusterState): NodeAddress[] {
+  return [state.coordinator, ...state.workers];
+}
+
+function isRunning(state: ClusterState, account: RunAs, node: NodeAddress): boolean {
+  const dataDir = nodeDir(state, node);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
+  return run(account, path.join(state.pgBin, 'pg_ctl'), ['status', '-D', dataDir], { allowFail: true }).status === 0;
+}
+
+function nodeConfig(state: ClusterState, node: NodeAddress, fast: boolean): string {
+  const lines = [
+    '# written by DistribuShop infra/local-cluster.ts',
+    `port = ${node.port}`,
+    `listen_addresses = '${HOST}'`,
+    "unix_socket_directories = ''",
+    'max_connections = 200',
+    "log_line_prefix = '%m [%p] %q%u@%d '",
+  ];
+  if (state.citus) {
+    lines.push("shared_preload_libraries = 'citus'", 'wal_level = logical', 'max_prepared_transactions = 200');
+  }
+  if (fast) lines.push('fsync = off', 'synchronous_commit = off', 'full_page_writes = off');
+  return `${lines.join('\n')}\n`;
+}
+
+function initNode(state: ClusterState, account: RunAs, node: NodeAddress, fast: boolean, log: (l: string) => void) {
+  const dataDir = nodeDir(state, node);
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  log(`initdb ${node.name} (${dataDir})`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (account.uid !== undefined && account.gid !== undefined) chownSync(dataDir, account.uid, account.gid);
+  run(account, path.join(state.pgBin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    SUPERUSER,
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-instructions',
+  ]);
+  writeFileSync(path.join(dataDir, 'postgresql.auto.conf'), nodeConfig(state, node, fast));
+  if (account.uid !== undefined && account.gid !== undefined) {
+    chownSync(path.join(dataDir, 'postgresql.auto.conf'), account.uid, account.gid);
+  }
+}
+
+function startNode(state: ClusterState, account: RunAs, node: NodeAddress, log: (l: string) => void) {
+  if (isRunning(state, account, node)) return;
+  const dataDir = nodeDir(state, node);
+  log(`start ${node.name} on ${node.host}:${node.port}`);
+  run(account, path.join(state.pgBin, 'pg_ctl'), [
+    'start',
+    '-D',
+    dataDir,
+    '-l',
+    path.join(state.dir, 'logs', `${node.name}.log`),
+    '-w',
+    '-t',
+    '60',
+  ], { home: state.dir });
+}
+
+function ensureDatabase(state: ClusterState, account: RunAs, node: NodeAddress) {
+  const exists = psql(
+    state,
+    account,
+    node,
+    'postgres',
+    `SELECT 1 FROM pg_database WHERE datname = '${state.database}'`,
+  );
+  if (exists !== '1') psql(state, account, node, 'postgres', `CREATE DATABASE "${state.database}"`);
+  if (state.citus) psql(state, account, node, state.database, 'CREATE EXTENSION IF NOT EXISTS citus');
+}
+
+function registerWorkers(state: ClusterState, account: RunAs) {
+  const c = state.coordinator;
+  psql(state, account, c, state.database, `SELECT citus_set_coordinator_host('${c.host}', ${c.port})`);
+  for (const w of state.workers) {
+    // citus_add_node returns the existing node id when the worker is already registered.
+    psql(state, account, c, state.database, `SELECT citus_add_node('${w.host}', ${w.port})`);
+  }
+}
+
+/** Starts the cluster, or finds it already running (start twice = one cluster). */
+export async function startCluster(options: ClusterOptions): Promise<ClusterState> {
+  const account = serverAccount();
+  let state = readState(options.dir);
+  if (!state) {
+    const pgBin = findPgBin();
+    const citusVersion = options.citus === 'off' ? null : installedCitusVersion(pgBin);
+    if (options.citus === 'on' && !citusVersion) {
+      throw new Error(`CLUSTER_CITUS=on but the citus extension is not installed for ${pgBin}`);
+    }
+    const citus = citusVersion !== null;
+    const nodeCount = citus ? options.workers + 1 : 1;
+    const port = options.port === 0 ? await findFreePortRange(nodeCount) : options.port;
+    state = {
+      dir: options.dir,
+      pgBin,
+      pgVersion: pgMajorVersion(pgBin),
+      citus,
+      citusVersion,
+      user: account.name,
+      database: options.database,
+      coordinator: { name: 'coordinator', host: HOST, port },
+      workers: citus
+        ? Array.from({ length: options.workers }, (_, i) => ({ name: `worker${i + 1}`, host: HOST, port: port + i + 1 }))
+        : [],
+    };
+  }
+  mkdirSync(path.join(state.dir, 'logs'), { recursive: true });
+  if (account.uid !== undefined && account.gid !== undefined) {
+    chownSync(state.dir, account.uid, account.gid);
+    chownSync(path.join(state.dir, 'logs'), account.uid, account.gid);
+  }
+  for (const node of allNodes(state)) {
+    if (!isRunning(state, account, node) && !(await portIsFree(node.port))) {
+      throw new Error(`Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`);
+    }
+  }
+  for (const node of allNodes(state)) initNode(state, account, node, options.fast, options.log);
+  writeFileSync(path.join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  for (const node of allNodes(state)) startNode(state, account, node, options.log);
+  for (const node of allNodes(state)) ensureDatabase(state, account, node);
+  if (state.citus) registerWorkers(state, account);
+  return state;
+}
+
+/** Stops every node; with `destroy`, deletes the cluster's directory too. */
+export function stopCluster(dir: string, opts: { destroy?: boolean; log?: (l: string) => void } = {}): void {
+  const state = readState(dir);
+  if (state) {
+    const account = serverAccount();
+    for (const node of [...state.workers, state.coordinator]) {
+      if (!isRunning(state, account, node)) continue;
+      opts.log?.(`stop ${node.name}`);
+      run(account, path.join(state.pgBin, 'pg_ctl'), ['stop', '-D', nodeDir(state, node), '-m', 'fast', '-w']);
+    }
+  }
+  if (opts.destroy) rmSync(dir, { recursive: true, force: true });
+}
+
+export function clusterStatus(dir: string): { state: ClusterState; nodes: NodeStatus[] } | null {
+  const state = readState(dir);
+  if (!state) return null;
+  const account = serverAccount();
+  return { state, nodes: allNodes(state).map((n) => ({ ...n, running: isRunning(state, account, n) })) };
+}
+
+/** The coordinator's connection URL: what the app's `DATABASE_URL` should be. */
+export function databaseUrl(state: ClusterState): string {
+  return `postgres://${SUPERUSER}@${state.coordinator.host}:${state.coordinator.port}/${state.database}`;
+}
+
+/** The workers as `host:port,host:port`: what setup's `WORKER_HOSTS` should be. */
+export function workerHosts(state: ClusterState): string {
+  return state.workers.map((w) => `${w.host}:${w.port}`).join(',');
+}
+
+export function describeCluster(state: ClusterState): string {
+  if (!state.citus) {
+    return (
+      `UNDISTRIBUTED: Citus is not installed for PostgreSQL ${state.pgVersion} (${state.pgBin}); ` +
+      `one plain PostgreSQL node on ${state.coordinator.host}:${state.coordinator.port}. ` +
+      'The schema is applied undistributed and the Citus-only checks are skipped.'
+    );
+  }
+  return (
+    `Citus ${state.citusVersion} on PostgreSQL ${state.pgVersion}: coordinator ${state.coordinator.host}:${state.coordinator.port}, ` +
+    `${state.workers.length} workers on ports ${state.workers.map((w) => w.port).join(', ')}`
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Cluster facts read from the coordinator: whether Citus is there, its nodes, how each
+ * table is distributed, and where the shards are. Every caller that needs to know about
+ * nodes, shards or tables asks here.
+ */
+import { type Queryable, query } from '../db';
+
+export type ClusterMode = 'citus' | 'plain';
+
+export interface ClusterNode {
+  nodeId: number;
+  groupId: number;
+  host: string;
+  port: number;
+  role: 'coordinator' | 'worker';
+  isActive: boolean;
+  shouldHaveShards: boolean;
+}
+
+export interface TableDistribution {
+  table: string;
+  /** `distributed`, `reference`, `local` (Citus), or `plain` (no Citus). */
+  kind: 'distributed' | 'reference' | 'local' | 'plain';
+  distributionColumn: string | null;
+  colocationId: number | null;
+  shardCount: number;
+}
+
+export interface ShardPlacement {
+  host: string;
+  port: number;
+  shards: number;
+}
+
+const db: Queryable = { query };
+
+/** The installed Citus version, or null on plain PostgreSQL. */
+export async function citusVersion(runner: Queryable = db): Promise<string | null> {
+  const { rows } = await runner.query<{ version: string }>(
+    "SELECT extversion AS version FROM pg_extension WHERE extname = 'citus'",
+  );
+  return rows[0]?.version ?? null;
+}
+
+export async function clusterMode(runner: Queryable = db): Promise<ClusterMode> {
+  return (await citusVersion(runner)) ? 'citus' : 'plain';
+}
+
+export async function listNodes(runner: Queryable = db): Promise<ClusterNode[]> {
+  const { rows } = await runner.query<ClusterNode>(
+    `SELECT nodeid AS "nodeId", groupid AS "groupId", nodename AS host, nodeport AS port,
+            CASE WHEN groupid = 0 THEN 'coordinator' ELSE 'worker' END AS role,
+            isactive AS "isActive", shouldhaveshards AS "shouldHaveShards"
+       FROM pg_dist_node WHERE noderole = 'primary' ORDER BY groupid, nodeid`,
+  );
+  return rows;
+}
+
+export async function activeWorkers(runner: Queryable = db): Promise<ClusterNode[]> {
+  return (await listNodes(runner)).filter((n) => n.role === 'worker' && n.isActive);
+}
+
+export async function listTables(mode: ClusterMode, runner: Queryable = db): Promise<TableDistribution[]> {
+  if (mode === 'plain') {
+    const { rows } = await runner.query<{ table: string }>(
+      `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'distribushop_migrations'
+        ORDER BY 1`,
+    );
+    return rows.map((r) => ({ table: r.table, kind: 'plain', distributionColumn: null, colocationId: null, shardCount: 1 }));
+  }
+  const { rows } = await runner.query<TableDistribution>(
+    `SELECT table_name::text AS table, citus_table_type AS kind,
+            NULLIF(distribution_column, '<none>') AS "distributionColumn",
+            colocation_id AS "colocationId", shard_count AS "shardCount"
+       FROM citus_tables ORDER BY 1`,
+  );
+  return rows;
+}
+
+/** Shards of distributed tables per node. */
+export async function shardPlacements(runner: Queryable = db): Promise<ShardPlacement[]> {
+  const { rows } = await runner.query<ShardPlacement>(
+    `SELECT nodename AS host, nodeport AS port, count(*)::int AS shards
+       FROM citus_shards WHERE citus_table_type = 'distributed'
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows;
+}

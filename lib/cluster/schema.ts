@@ -1,0 +1,22 @@
+/** What the SQL bundle builds, as facts the setup check, the status and the tests share. */
+
+export const REFERENCE_TABLES = ['currencies', 'categories', 'geo_ips'] as const;
+
+/** Distributed tables and their distribution column; all in companies' co-location group. */
+export const DISTRIBUTED_TABLES = [
+  { table: 'companies', column: 'id' },
+  { table: 'campaigns', column: 'company_id' },
+  { table: 'ads', column: 'company_id' },
+  { table: 'clicks', column: 'company_id' },
+  { table: 'impressions', column: 'company_id' },
+  { table: 'products', column: 'company_id' },
+  { table: 'customers', column: 'company_id' },
+  { table: 'orders', column: 'company_id' },
+  { table: 'order_items', column: 'company_id' },
+  { table: 'idempotency_keys', column: 'company_id' },
+] as const;
+
+export type DistributedTable = (typeof DISTRIBUTED_TABLES)[number]['table'];
+export type ReferenceTable = (typeof REFERENCE_TABLES)[number];
+
+export const ALL_TABLES: readonly string[] = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)];

@@ -1,0 +1,241 @@
+/**
+ * Cluster setup: from a reachable coordinator to a verified distributed schema.
+ * Waits for the coordinator, creates the Citus extension, registers the coordinator
+ * host and every worker (idempotently), applies the SQL bundle and checks the result.
+ * On plain PostgreSQL it applies the same schema undistributed and says so.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Config, config } from '../config';
+import { query } from '../db';
+import { ClusterSetupError } from '../errors';
+import { applyBundle, type BundleResult } from './migrate';
+import {
+  activeWorkers,
+  type ClusterMode,
+  type ClusterNode,
+  citusVersion,
+  listTables,
+  type ShardPlacement,
+  shardPlacements,
+  type TableDistribution,
+} from './inspect';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from './schema';
+import { configuredWorkers, type WorkerAddress } from './workers';
+
+export interface SetupCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SetupSummary {
+  mode: ClusterMode;
+  citusVersion: string | null;
+  coordinator: string;
+  workers: ClusterNode[];
+  bundle: BundleResult;
+  tables: TableDistribution[];
+  placements: ShardPlacement[];
+  checks: SetupCheck[];
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function coordinatorAddress(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 5432) };
+}
+
+/** Retries `attempt` until it succeeds or `seconds` pass; returns the last error's message otherwise. */
+async function retryFor<T>(seconds: number, attempt: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  const deadline = Date.now() + seconds * 1000;
+  let delay = 250;
+  for (;;) {
+    try {
+      return { value: await attempt() };
+    } catch (error: unknown) {
+      if (Date.now() + delay > deadline) return { error };
+      await sleep(delay);
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
+}
+
+export async function waitForCoordinator(cfg: Config): Promise<void> {
+  const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () => query('SELECT 1'));
+  if (error !== undefined) {
+    const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
+    throw new ClusterSetupError(
+      `Cannot reach the coordinator at ${host}:${port} after ${cfg.SETUP_WAIT_SECONDS}s: ${messageOf(error)}. ` +
+        'Is the cluster started (npm run cluster -- start, or docker-compose up -d)?',
+      { cause: error },
+    );
+  }
+}
+
+async function ensureCitusExtension(): Promise<string | null> {
+  const { rows } = await query<{ name: string }>("SELECT name FROM pg_available_extensions WHERE name = 'citus'");
+  if (rows.length === 0) return null;
+  try {
+    await query('CREATE EXTENSION IF NOT EXISTS citus');
+  } catch (error: unknown) {
+    throw new ClusterSetupError(
+      `Citus is installed but the extension cannot be created: ${messageOf(error)}. ` +
+        "Every node needs shared_preload_libraries = 'citus'.",
+      { cause: error },
+    );
+  }
+  return citusVersion();
+}
+
+async function registerNodes(cfg: Config, workers: WorkerAddress[]): Promise<void> {
+  const { rows } = await query<{ n: number }>('SELECT count(*)::int AS n FROM pg_dist_node WHERE groupid = 0');
+  if ((rows[0]?.n ?? 0) === 0) {
+    const { host, port } = coordinatorAddress(process.env.COORDINATOR_URL ?? cfg.DATABASE_URL);
+    await query('SELECT citus_set_coordinator_host($1, $2)', [host, port]);
+  }
+  for (const worker of workers) {
+    // citus_add_node is idempotent: it returns the node id of an already registered worker.
+    const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () =>
+      query('SELECT citus_add_node($1, $2)', [worker.host, worker.port]),
+    );
+    if (error !== undefined) {
+      throw new ClusterSetupError(
+        `Worker ${worker.host}:${worker.port} could not be added to the cluster: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** The checks that say the distributed schema is what the bundle intends. */
+export function verify(
+  mode: ClusterMode,
+  expectedWorkers: number,
+  workers: ClusterNode[],
+  tables: TableDistribution[],
+  placements: ShardPlacement[],
+): SetupCheck[] {
+  const byName = new Map(tables.map((t) => [t.table, t]));
+  const checks: SetupCheck[] = [];
+  const missing = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)].filter((t) => !byName.has(t));
+  checks.push({
+    name: 'every table exists',
+    ok: missing.length === 0,
+    detail: missing.length ? `missing: ${missing.join(', ')}` : `${byName.size} tables`,
+  });
+  if (mode === 'plain') return checks;
+
+  checks.push({
+    name: 'active workers',
+    ok: workers.length >= Math.max(1, expectedWorkers),
+    detail: `${workers.length} active, ${expectedWorkers || 'at least 1'} expected`,
+  });
+  const wrongRef = REFERENCE_TABLES.filter((t) => byName.get(t)?.kind !== 'reference');
+  checks.push({
+    name: 'reference tables',
+    ok: wrongRef.length === 0,
+    detail: wrongRef.length ? `not reference: ${wrongRef.join(', ')}` : REFERENCE_TABLES.join(', '),
+  });
+  const wrongDist = DISTRIBUTED_TABLES.filter(
+    (t) => byName.get(t.table)?.kind !== 'distributed' || byName.get(t.table)?.distributionColumn !== t.column,
+  ).map((t) => t.table);
+  checks.push({
+    name: 'distributed by tenant',
+    ok: wrongDist.length === 0,
+    detail: wrongDist.length ? `not distributed by tenant: ${wrongDist.join(', ')}` : `${DISTRIBUTED_TABLES.length} tables`,
+  });
+  const groups = new Set(DISTRIBUTED_TABLES.map((t) => byName.get(t.table)?.colocationId));
+  checks.push({
+    name: 'one co-location group',
+    ok: groups.size === 1,
+    detail: `co-location ids: ${[...groups].join(', ')}`,
+  });
+  const withShards = new Set(placements.filter((p) => p.shards > 0).map((p) => `${p.host}:${p.port}`));
+  const empty = workers.filter((w) => w.shouldHaveShards && !withShards.has(`${w.host}:${w.port}`));
+  checks.push({
+    name: 'shards on every worker',
+    ok: empty.length === 0 && workers.length > 0,
+    detail: empty.length
+      ? `no shards on ${empty.map((w) => `${w.host}:${w.port}`).join(', ')} (run the rebalancer)`
+      : placements.map((p) => `${p.host}:${p.port}=${p.shards}`).join(' '),
+  });
+  return checks;
+}
+
+/** Runs setup; throws ClusterSetupError with a readable message when anything is wrong. */
+export async function setupCluster(cfg: Config = config()): Promise<SetupSummary> {
+  await waitForCoordinator(cfg);
+  const version = await ensureCitusExtension();
+  const mode: ClusterMode = version ? 'citus' : 'plain';
+  let configured: WorkerAddress[] = [];
+  if (mode === 'citus') {
+    try {
+      configured = await configuredWorkers(cfg);
+    } catch (error: unknown) {
+      throw new ClusterSetupError(`Cannot resolve the workers (${cfg.WORKER_SERVICE}): ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    await registerNodes(cfg, configured);
+  }
+  const bundle = await applyBundle();
+  const workers = mode === 'citus' ? await activeWorkers() : [];
+  const tables = await listTables(mode);
+  const placements = mode === 'citus' ? await shardPlacements() : [];
+  const expected = cfg.EXPECTED_WORKERS ?? configured.length;
+  const checks = verify(mode, expected, workers, tables, placements);
+  const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
+  const summary: SetupSummary = {
+    mode,
+    citusVersion: version,
+    coordinator: `${host}:${port}`,
+    workers,
+    bundle,
+    tables,
+    placements,
+    checks,
+  };
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length > 0) {
+    throw new ClusterSetupError(
+      `Cluster check failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}\n\n${formatSummary(summary)}`,
+    );
+  }
+  return summary;
+}
+
+/** A readable summary for people. */
+export function formatSummary(s: SetupSummary): string {
+  const lines: string[] = [];
+  if (s.mode === 'citus') {
+    lines.push(`Citus ${s.citusVersion} cluster, coordinator ${s.coordinator}, ${s.workers.length} active workers:`);
+    for (const w of s.workers) {
+      const shards = s.placements.find((p) => p.host === w.host && p.port === w.port)?.shards ?? 0;
+      lines.push(`  worker ${w.host}:${w.port}  ${shards} shards`);
+    }
+  } else {
+    lines.push(
+      `PLAIN PostgreSQL at ${s.coordinator} (no Citus): the schema is applied UNDISTRIBUTED. ` +
+        'Install Citus (official image or packages) for a distributed cluster.',
+    );
+  }
+  lines.push(
+    `SQL bundle: ${s.bundle.applied.length} applied${s.bundle.applied.length ? ` (${s.bundle.applied.join(', ')})` : ''}, ` +
+      `${s.bundle.unchanged.length} already applied`,
+  );
+  lines.push('Tables:');
+  for (const t of s.tables) {
+    const how =
+      t.kind === 'distributed'
+        ? `distributed by ${t.distributionColumn}, ${t.shardCount} shards, co-location ${t.colocationId}`
+        : t.kind;
+    lines.push(`  ${t.table.padEnd(18)} ${how}`);
+  }
+  lines.push('Checks:');
+  for (const c of s.checks) lines.push(`  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,34 @@
+/**
+ * Structured logging: one JSON object per line on stdout (CloudWatch-friendly).
+ * Never pass query parameters or request bodies here.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+function threshold(): number {
+  const level = (process.env.LOG_LEVEL ?? 'info') as Level | 'silent';
+  return order[level] ?? order.info;
+}
+
+function write(level: Level, message: string, fields: Record<string, unknown>) {
+  if (order[level] < threshold()) return;
+  const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...fields });
+  if (level === 'error' || level === 'warn') console.error(line);
+  else console.log(line);
+}
+
+export const log = {
+  debug: (message: string, fields: Record<string, unknown> = {}) => write('debug', message, fields),
+  info: (message: string, fields: Record<string, unknown> = {}) => write('info', message, fields),
+  warn: (message: string, fields: Record<string, unknown> = {}) => write('warn', message, fields),
+  error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
+};
+
+/** A cause as loggable fields: name, message, code and stack, never bound parameters. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { errorName: error.name, errorMessage: error.message, errorCode: code, stack: error.stack };
+  }
+  return { errorMessage: String(error) };
+}
