@@ -37,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
       }
       console.log(describeCluster(status.state));
       for (const node of status.nodes) {
-        console.log(`  ${node.name.padEnd(12)} ${node.host}:${node.port}  ${node.running ? 'running' : 'STOPPED'}`);
+        console.log(
+          `  ${node.name.padEnd(12)} ${node.host}:${node.port}  ${node.running ? 'running' : 'STOPPED'}`,
+        );
       }
       return status.nodes.every((n) => n.running) ? 0 : 1;
     }
@@ -49,7 +51,10 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       if (command === 'url') console.log(databaseUrl(state));
-      else console.log(`export DATABASE_URL='${databaseUrl(state)}'\nexport WORKER_HOSTS='${workerHosts(state)}'`);
+      else
+        console.log(
+          `export DATABASE_URL='${databaseUrl(state)}'\nexport WORKER_HOSTS='${workerHosts(state)}'`,
+        );
       return 0;
     }
     default:

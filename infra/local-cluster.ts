@@ -86,13 +86,17 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterOpt
 
 /** The PostgreSQL server binaries: `PG_BIN`, else `pg_config --bindir`, else the usual install locations. */
 export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
-  const hasServer = (dir: string) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'));
+  const hasServer = (dir: string) =>
+    existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'));
   if (env.PG_BIN) {
     if (!hasServer(env.PG_BIN)) throw new Error(`PG_BIN=${env.PG_BIN} has no initdb and postgres binaries`);
     return env.PG_BIN;
   }
   try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dir = execFileSync('pg_config', ['--bindir'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (hasServer(dir)) return dir;
   } catch {
     // no pg_config on PATH: fall through to the usual locations
@@ -152,7 +156,9 @@ function serverAccount(env: NodeJS.ProcessEnv = process.env): RunAs {
   if (!isRoot) return { name: env.USER ?? 'current user' };
   const name = env.CLUSTER_USER ?? 'postgres';
   const id = (flag: string) =>
-    Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    Number(
+      execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   try {
     return { name, uid: id('-u'), gid: id('-g') };
   } catch {
@@ -181,7 +187,13 @@ function run(account: RunAs, cmd: string, args: string[], opts: { allowFail?: bo
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
-function psql(state: Pick<ClusterState, 'pgBin'>, account: RunAs, node: NodeAddress, db: string, sql: string) {
+function psql(
+  state: Pick<ClusterState, 'pgBin'>,
+  account: RunAs,
+  node: NodeAddress,
+  db: string,
+  sql: string,
+) {
   const psqlBin = existsSync(path.join(state.pgBin, 'psql')) ? path.join(state.pgBin, 'psql') : 'psql';
   return run(account, psqlBin, [
     '-X',
@@ -237,7 +249,10 @@ function allNodes(state: ClusterState): NodeAddress[] {
 function isRunning(state: ClusterState, account: RunAs, node: NodeAddress): boolean {
   const dataDir = nodeDir(state, node);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
-  return run(account, path.join(state.pgBin, 'pg_ctl'), ['status', '-D', dataDir], { allowFail: true }).status === 0;
+  return (
+    run(account, path.join(state.pgBin, 'pg_ctl'), ['status', '-D', dataDir], { allowFail: true }).status ===
+    0
+  );
 }
 
 function nodeConfig(state: ClusterState, node: NodeAddress, fast: boolean): string {
@@ -250,13 +265,23 @@ function nodeConfig(state: ClusterState, node: NodeAddress, fast: boolean): stri
     "log_line_prefix = '%m [%p] %q%u@%d '",
   ];
   if (state.citus) {
-    lines.push("shared_preload_libraries = 'citus'", 'wal_level = logical', 'max_prepared_transactions = 200');
+    lines.push(
+      "shared_preload_libraries = 'citus'",
+      'wal_level = logical',
+      'max_prepared_transactions = 200',
+    );
   }
   if (fast) lines.push('fsync = off', 'synchronous_commit = off', 'full_page_writes = off');
   return `${lines.join('\n')}\n`;
 }
 
-function initNode(state: ClusterState, account: RunAs, node: NodeAddress, fast: boolean, log: (l: string) => void) {
+function initNode(
+  state: ClusterState,
+  account: RunAs,
+  node: NodeAddress,
+  fast: boolean,
+  log: (l: string) => void,
+) {
   const dataDir = nodeDir(state, node);
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   log(`initdb ${node.name} (${dataDir})`);
@@ -282,16 +307,12 @@ function startNode(state: ClusterState, account: RunAs, node: NodeAddress, log: 
   if (isRunning(state, account, node)) return;
   const dataDir = nodeDir(state, node);
   log(`start ${node.name} on ${node.host}:${node.port}`);
-  run(account, path.join(state.pgBin, 'pg_ctl'), [
-    'start',
-    '-D',
-    dataDir,
-    '-l',
-    path.join(state.dir, 'logs', `${node.name}.log`),
-    '-w',
-    '-t',
-    '60',
-  ], { home: state.dir });
+  run(
+    account,
+    path.join(state.pgBin, 'pg_ctl'),
+    ['start', '-D', dataDir, '-l', path.join(state.dir, 'logs', `${node.name}.log`), '-w', '-t', '60'],
+    { home: state.dir },
+  );
 }
 
 function ensureDatabase(state: ClusterState, account: RunAs, node: NodeAddress) {
@@ -338,7 +359,11 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
       database: options.database,
       coordinator: { name: 'coordinator', host: HOST, port },
       workers: citus
-        ? Array.from({ length: options.workers }, (_, i) => ({ name: `worker${i + 1}`, host: HOST, port: port + i + 1 }))
+        ? Array.from({ length: options.workers }, (_, i) => ({
+            name: `worker${i + 1}`,
+            host: HOST,
+            port: port + i + 1,
+          }))
         : [],
     };
   }
@@ -349,7 +374,9 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   }
   for (const node of allNodes(state)) {
     if (!isRunning(state, account, node) && !(await portIsFree(node.port))) {
-      throw new Error(`Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`);
+      throw new Error(
+        `Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`,
+      );
     }
   }
   for (const node of allNodes(state)) initNode(state, account, node, options.fast, options.log);
@@ -368,7 +395,14 @@ export function stopCluster(dir: string, opts: { destroy?: boolean; log?: (l: st
     for (const node of [...state.workers, state.coordinator]) {
       if (!isRunning(state, account, node)) continue;
       opts.log?.(`stop ${node.name}`);
-      run(account, path.join(state.pgBin, 'pg_ctl'), ['stop', '-D', nodeDir(state, node), '-m', 'fast', '-w']);
+      run(account, path.join(state.pgBin, 'pg_ctl'), [
+        'stop',
+        '-D',
+        nodeDir(state, node),
+        '-m',
+        'fast',
+        '-w',
+      ]);
     }
   }
   if (opts.destroy) rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,9 @@ const hostPort = z
 
 export const configSchema = z.object({
   DATABASE_URL: z
-    .string({ error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)' })
+    .string({
+      error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
+    })
     .trim()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DB_POOL_MAX: intFromEnv(5, 1, 100),

@@ -67,7 +67,13 @@ export async function listTables(mode: ClusterMode, runner: Queryable = db): Pro
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'distribushop_migrations'
         ORDER BY 1`,
     );
-    return rows.map((r) => ({ table: r.table, kind: 'plain', distributionColumn: null, colocationId: null, shardCount: 1 }));
+    return rows.map((r) => ({
+      table: r.table,
+      kind: 'plain',
+      distributionColumn: null,
+      colocationId: null,
+      shardCount: 1,
+    }));
   }
   const { rows } = await runner.query<TableDistribution>(
     `SELECT table_name::text AS table, citus_table_type AS kind,

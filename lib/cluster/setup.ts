@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Config, config } from '../config';
 import { query } from '../db';
 import { ClusterSetupError } from '../errors';
-import { applyBundle, type BundleResult } from './migrate';
 import {
   activeWorkers,
   type ClusterMode,
@@ -19,14 +18,9 @@ import {
   shardPlacements,
   type TableDistribution,
 } from './inspect';
-import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from './schema';
+import { applyBundle, type BundleResult } from './migrate';
+import { type SetupCheck, verify } from './verify';
 import { configuredWorkers, type WorkerAddress } from './workers';
-
-export interface SetupCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
 
 export interface SetupSummary {
   mode: ClusterMode;
@@ -50,7 +44,10 @@ function coordinatorAddress(url: string): { host: string; port: number } {
 }
 
 /** Retries `attempt` until it succeeds or `seconds` pass; returns the last error's message otherwise. */
-async function retryFor<T>(seconds: number, attempt: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
+async function retryFor<T>(
+  seconds: number,
+  attempt: () => Promise<T>,
+): Promise<{ value?: T; error?: unknown }> {
   const deadline = Date.now() + seconds * 1000;
   let delay = 250;
   for (;;) {
@@ -76,23 +73,32 @@ export async function waitForCoordinator(cfg: Config): Promise<void> {
   }
 }
 
+/**
+ * Creates the extension when the server is a Citus node. A server where Citus is not
+ * installed, or installed but not preloaded, is plain PostgreSQL.
+ */
 async function ensureCitusExtension(): Promise<string | null> {
-  const { rows } = await query<{ name: string }>("SELECT name FROM pg_available_extensions WHERE name = 'citus'");
-  if (rows.length === 0) return null;
+  const installed = await citusVersion();
+  if (installed) return installed;
+  const { rows } = await query<{ preloaded: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus')
+            AND current_setting('shared_preload_libraries') ~ '(^|[ ,])citus($|[ ,])' AS preloaded`,
+  );
+  if (!rows[0]?.preloaded) return null;
   try {
     await query('CREATE EXTENSION IF NOT EXISTS citus');
   } catch (error: unknown) {
-    throw new ClusterSetupError(
-      `Citus is installed but the extension cannot be created: ${messageOf(error)}. ` +
-        "Every node needs shared_preload_libraries = 'citus'.",
-      { cause: error },
-    );
+    throw new ClusterSetupError(`The citus extension cannot be created: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   return citusVersion();
 }
 
 async function registerNodes(cfg: Config, workers: WorkerAddress[]): Promise<void> {
-  const { rows } = await query<{ n: number }>('SELECT count(*)::int AS n FROM pg_dist_node WHERE groupid = 0');
+  const { rows } = await query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_dist_node WHERE groupid = 0',
+  );
   if ((rows[0]?.n ?? 0) === 0) {
     const { host, port } = coordinatorAddress(process.env.COORDINATOR_URL ?? cfg.DATABASE_URL);
     await query('SELECT citus_set_coordinator_host($1, $2)', [host, port]);
@@ -109,61 +115,6 @@ async function registerNodes(cfg: Config, workers: WorkerAddress[]): Promise<voi
       );
     }
   }
-}
-
-/** The checks that say the distributed schema is what the bundle intends. */
-export function verify(
-  mode: ClusterMode,
-  expectedWorkers: number,
-  workers: ClusterNode[],
-  tables: TableDistribution[],
-  placements: ShardPlacement[],
-): SetupCheck[] {
-  const byName = new Map(tables.map((t) => [t.table, t]));
-  const checks: SetupCheck[] = [];
-  const missing = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)].filter((t) => !byName.has(t));
-  checks.push({
-    name: 'every table exists',
-    ok: missing.length === 0,
-    detail: missing.length ? `missing: ${missing.join(', ')}` : `${byName.size} tables`,
-  });
-  if (mode === 'plain') return checks;
-
-  checks.push({
-    name: 'active workers',
-    ok: workers.length >= Math.max(1, expectedWorkers),
-    detail: `${workers.length} active, ${expectedWorkers || 'at least 1'} expected`,
-  });
-  const wrongRef = REFERENCE_TABLES.filter((t) => byName.get(t)?.kind !== 'reference');
-  checks.push({
-    name: 'reference tables',
-    ok: wrongRef.length === 0,
-    detail: wrongRef.length ? `not reference: ${wrongRef.join(', ')}` : REFERENCE_TABLES.join(', '),
-  });
-  const wrongDist = DISTRIBUTED_TABLES.filter(
-    (t) => byName.get(t.table)?.kind !== 'distributed' || byName.get(t.table)?.distributionColumn !== t.column,
-  ).map((t) => t.table);
-  checks.push({
-    name: 'distributed by tenant',
-    ok: wrongDist.length === 0,
-    detail: wrongDist.length ? `not distributed by tenant: ${wrongDist.join(', ')}` : `${DISTRIBUTED_TABLES.length} tables`,
-  });
-  const groups = new Set(DISTRIBUTED_TABLES.map((t) => byName.get(t.table)?.colocationId));
-  checks.push({
-    name: 'one co-location group',
-    ok: groups.size === 1,
-    detail: `co-location ids: ${[...groups].join(', ')}`,
-  });
-  const withShards = new Set(placements.filter((p) => p.shards > 0).map((p) => `${p.host}:${p.port}`));
-  const empty = workers.filter((w) => w.shouldHaveShards && !withShards.has(`${w.host}:${w.port}`));
-  checks.push({
-    name: 'shards on every worker',
-    ok: empty.length === 0 && workers.length > 0,
-    detail: empty.length
-      ? `no shards on ${empty.map((w) => `${w.host}:${w.port}`).join(', ')} (run the rebalancer)`
-      : placements.map((p) => `${p.host}:${p.port}=${p.shards}`).join(' '),
-  });
-  return checks;
 }
 
 /** Runs setup; throws ClusterSetupError with a readable message when anything is wrong. */
@@ -212,7 +163,9 @@ export async function setupCluster(cfg: Config = config()): Promise<SetupSummary
 export function formatSummary(s: SetupSummary): string {
   const lines: string[] = [];
   if (s.mode === 'citus') {
-    lines.push(`Citus ${s.citusVersion} cluster, coordinator ${s.coordinator}, ${s.workers.length} active workers:`);
+    lines.push(
+      `Citus ${s.citusVersion} cluster, coordinator ${s.coordinator}, ${s.workers.length} active workers:`,
+    );
     for (const w of s.workers) {
       const shards = s.placements.find((p) => p.host === w.host && p.port === w.port)?.shards ?? 0;
       lines.push(`  worker ${w.host}:${w.port}  ${shards} shards`);

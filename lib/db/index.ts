@@ -12,7 +12,8 @@ import { describeError, log } from '../log';
 const INT8_OID = 20;
 function parseInt8(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is beyond 2^53 and cannot be a JSON number`);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`int8 value ${value} is beyond 2^53 and cannot be a JSON number`);
   return n;
 }
 const typeParsers = {

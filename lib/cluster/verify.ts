@@ -1,0 +1,68 @@
+/** The checks that say the cluster holds the distributed schema the bundle intends. */
+import type { ClusterMode, ClusterNode, ShardPlacement, TableDistribution } from './inspect';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from './schema';
+
+export interface SetupCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export function verify(
+  mode: ClusterMode,
+  expectedWorkers: number,
+  workers: ClusterNode[],
+  tables: TableDistribution[],
+  placements: ShardPlacement[],
+): SetupCheck[] {
+  const byName = new Map(tables.map((t) => [t.table, t]));
+  const checks: SetupCheck[] = [];
+  const missing = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)].filter(
+    (t) => !byName.has(t),
+  );
+  checks.push({
+    name: 'every table exists',
+    ok: missing.length === 0,
+    detail: missing.length ? `missing: ${missing.join(', ')}` : `${byName.size} tables`,
+  });
+  if (mode === 'plain') return checks;
+
+  checks.push({
+    name: 'active workers',
+    ok: workers.length >= Math.max(1, expectedWorkers),
+    detail: `${workers.length} active, ${expectedWorkers || 'at least 1'} expected`,
+  });
+  const wrongRef = REFERENCE_TABLES.filter((t) => byName.get(t)?.kind !== 'reference');
+  checks.push({
+    name: 'reference tables',
+    ok: wrongRef.length === 0,
+    detail: wrongRef.length ? `not reference: ${wrongRef.join(', ')}` : REFERENCE_TABLES.join(', '),
+  });
+  const wrongDist = DISTRIBUTED_TABLES.filter(
+    (t) =>
+      byName.get(t.table)?.kind !== 'distributed' || byName.get(t.table)?.distributionColumn !== t.column,
+  ).map((t) => t.table);
+  checks.push({
+    name: 'distributed by tenant',
+    ok: wrongDist.length === 0,
+    detail: wrongDist.length
+      ? `not distributed by tenant: ${wrongDist.join(', ')}`
+      : `${DISTRIBUTED_TABLES.length} tables`,
+  });
+  const groups = new Set(DISTRIBUTED_TABLES.map((t) => byName.get(t.table)?.colocationId));
+  checks.push({
+    name: 'one co-location group',
+    ok: groups.size === 1,
+    detail: `co-location ids: ${[...groups].join(', ')}`,
+  });
+  const withShards = new Set(placements.filter((p) => p.shards > 0).map((p) => `${p.host}:${p.port}`));
+  const empty = workers.filter((w) => w.shouldHaveShards && !withShards.has(`${w.host}:${w.port}`));
+  checks.push({
+    name: 'shards on every worker',
+    ok: empty.length === 0 && workers.length > 0,
+    detail: empty.length
+      ? `no shards on ${empty.map((w) => `${w.host}:${w.port}`).join(', ')} (run the rebalancer)`
+      : placements.map((p) => `${p.host}:${p.port}=${p.shards}`).join(' '),
+  });
+  return checks;
+}

@@ -1,0 +1,43 @@
+/**
+ * Starts the cluster the integration and end-to-end tests run against, unless
+ * DATABASE_URL is set, and runs setup on it. With Citus installed: a coordinator and
+ * workers (CLUSTER_WORKERS, default 4); without it (or CLUSTER_CITUS=off): one plain
+ * PostgreSQL node, and the Citus-only tests are skipped, loudly.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { databaseUrl, optionsFromEnv, startCluster, workerHosts } from '../../infra/local-cluster';
+import { banner } from './tier-banner';
+
+export default async function globalSetup(): Promise<void> {
+  // Both test projects share one cluster; the second call finds it.
+  if (process.env.TEST_CLUSTER_READY === '1') return;
+  process.env.LOG_LEVEL ??= 'error';
+  if (!process.env.DATABASE_URL) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-test-'));
+    const defaults = optionsFromEnv();
+    const state = await startCluster({
+      ...defaults,
+      dir,
+      port: 0,
+      database: 'distribushop_test',
+      fast: true,
+      log: () => {},
+    });
+    process.env.DATABASE_URL = databaseUrl(state);
+    process.env.WORKER_HOSTS = workerHosts(state);
+    process.env.TEST_CLUSTER_DIR = dir;
+  }
+  const { setupCluster } = await import('../../lib/cluster/setup');
+  const { closePool } = await import('../../lib/db');
+  try {
+    const summary = await setupCluster();
+    process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
+    process.env.TEST_WORKERS = String(summary.workers.length);
+  } finally {
+    await closePool();
+  }
+  process.env.TEST_CLUSTER_READY = '1';
+  console.log(banner());
+}
