@@ -33,8 +33,12 @@ export interface SetupSummary {
   checks: SetupCheck[];
 }
 
+/** The root cause's message: what the database or the network said. */
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
+  if (error instanceof Error) {
+    if (error.cause !== undefined) return messageOf(error.cause);
+    return (error.message || error.name).split('\n')[0] ?? error.name;
+  }
   return String(error);
 }
 
