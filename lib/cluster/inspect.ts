@@ -93,3 +93,22 @@ export async function shardPlacements(runner: Queryable = db): Promise<ShardPlac
   );
   return rows;
 }
+
+export interface HealthReport {
+  status: 'ok';
+  database: ClusterMode;
+  citusVersion: string | null;
+  activeWorkers: number;
+}
+
+/** Database reachable, Citus or plain, and how many workers are active. Throws when unreachable. */
+export async function health(runner: Queryable = db): Promise<HealthReport> {
+  const version = await citusVersion(runner);
+  const workers = version ? (await activeWorkers(runner)).length : 0;
+  return {
+    status: 'ok',
+    database: version ? 'citus' : 'plain',
+    citusVersion: version,
+    activeWorkers: workers,
+  };
+}

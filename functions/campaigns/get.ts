@@ -1,0 +1,7 @@
+import { httpHandler, ok } from '../../lib/http/handler';
+import { routes } from '../../lib/http/routes';
+import { getCampaign } from '../../lib/shop/campaigns';
+
+export const handler = httpHandler(routes.getCampaign, async ({ params }) =>
+  ok(await getCampaign(params.companyId, params.campaignId)),
+);

@@ -1,0 +1,7 @@
+import { httpHandler, ok } from '../../lib/http/handler';
+import { routes } from '../../lib/http/routes';
+import { getCompany } from '../../lib/shop/companies';
+
+export const handler = httpHandler(routes.getCompany, async ({ params }) =>
+  ok(await getCompany(params.companyId)),
+);

@@ -1,0 +1,7 @@
+import { httpHandler, ok } from '../../lib/http/handler';
+import { routes } from '../../lib/http/routes';
+import { getOrder } from '../../lib/shop/orders';
+
+export const handler = httpHandler(routes.getOrder, async ({ params }) =>
+  ok(await getOrder(params.companyId, params.orderId)),
+);

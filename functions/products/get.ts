@@ -1,0 +1,7 @@
+import { httpHandler, ok } from '../../lib/http/handler';
+import { routes } from '../../lib/http/routes';
+import { getProduct } from '../../lib/shop/products';
+
+export const handler = httpHandler(routes.getProduct, async ({ params }) =>
+  ok(await getProduct(params.companyId, params.productId)),
+);

@@ -1,0 +1,87 @@
+/** Ad campaigns (the Citus tutorial's tables) as an API. */
+import { query } from '../db';
+import { NotFoundError } from '../errors';
+import { assertCompany } from './companies';
+import { decodeCursor, toPage } from './cursor';
+import type { Campaign, CampaignDetail, Page } from './schemas';
+
+interface CampaignRow {
+  id: number;
+  company_id: number;
+  name: string;
+  cost_model: Campaign['costModel'];
+  state: Campaign['state'];
+  monthly_budget: number | null;
+  blacklisted_site_urls: string[] | null;
+}
+
+const toCampaign = (r: CampaignRow): Campaign => ({
+  id: r.id,
+  companyId: r.company_id,
+  name: r.name,
+  costModel: r.cost_model,
+  state: r.state,
+  monthlyBudget: r.monthly_budget,
+});
+
+/** The original project's query, as a page: largest monthly budget first (no budget last), then id. */
+export async function listCampaigns(
+  companyId: number,
+  opts: { limit: number; cursor?: string; state?: Campaign['state'] },
+): Promise<Page<Campaign>> {
+  const after = decodeCursor(opts.cursor, 2);
+  const { rows } = await query<CampaignRow & { budget_key: number }>(
+    `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls,
+            coalesce(monthly_budget, -1) AS budget_key
+       FROM campaigns
+      WHERE company_id = $1 AND ($2::text IS NULL OR state = $2)
+        AND ($3::bigint IS NULL OR (coalesce(monthly_budget, -1), -id) < ($3, -$4::bigint))
+      ORDER BY coalesce(monthly_budget, -1) DESC, id
+      LIMIT $5`,
+    [companyId, opts.state ?? null, after?.[0] ?? null, after?.[1] ?? null, opts.limit + 1],
+  );
+  if (rows.length === 0 && !after) await assertCompany(companyId);
+  return toPage(rows, opts.limit, toCampaign, (r) => [r.budget_key, r.id]);
+}
+
+export async function getCampaign(companyId: number, campaignId: number): Promise<CampaignDetail> {
+  const { rows } = await query<CampaignRow>(
+    `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls
+       FROM campaigns WHERE company_id = $1 AND id = $2`,
+    [companyId, campaignId],
+  );
+  const campaign = rows[0];
+  if (!campaign) throw new NotFoundError(`Campaign ${campaignId} does not exist in company ${companyId}`);
+  const ads = await query<{
+    id: number;
+    name: string;
+    image_url: string | null;
+    target_url: string | null;
+    impressions_count: number;
+    clicks_count: number;
+    impressions: number;
+    clicks: number;
+  }>(
+    `SELECT a.id, a.name, a.image_url, a.target_url, a.impressions_count, a.clicks_count,
+            (SELECT count(*) FROM impressions i WHERE i.company_id = a.company_id AND i.ad_id = a.id) AS impressions,
+            (SELECT count(*) FROM clicks c WHERE c.company_id = a.company_id AND c.ad_id = a.id) AS clicks
+       FROM ads a
+      WHERE a.company_id = $1 AND a.campaign_id = $2
+      ORDER BY a.id`,
+    [companyId, campaignId],
+  );
+  return {
+    ...toCampaign(campaign),
+    blacklistedSiteUrls: campaign.blacklisted_site_urls ?? [],
+    ads: ads.rows.map((a) => ({
+      id: a.id,
+      name: a.name,
+      imageUrl: a.image_url,
+      targetUrl: a.target_url,
+      impressionsCount: a.impressions_count,
+      clicksCount: a.clicks_count,
+      impressions: a.impressions,
+      clicks: a.clicks,
+    })),
+  };
+}

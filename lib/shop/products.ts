@@ -1,0 +1,94 @@
+/** Products of a company. Every statement names company_id, so Citus routes it to one shard. */
+import { query } from '../db';
+import { ConflictError, NotFoundError } from '../errors';
+import { assertCompany } from './companies';
+import { decodeCursor, toPage } from './cursor';
+import type { Page, Product, ProductIn, ProductPatch } from './schemas';
+
+interface ProductRow {
+  company_id: number;
+  id: number;
+  name: string;
+  sku: string;
+  price_cents: number;
+  stock: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'company_id, id, name, sku, price_cents, stock, created_at, updated_at';
+
+const toProduct = (r: ProductRow): Product => ({
+  id: r.id,
+  companyId: r.company_id,
+  name: r.name,
+  sku: r.sku,
+  priceCents: r.price_cents,
+  stock: r.stock,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+const pgCode = (error: unknown) => (error as { code?: string }).code;
+
+export async function createProduct(companyId: number, input: ProductIn): Promise<Product> {
+  await assertCompany(companyId);
+  try {
+    const { rows } = await query<ProductRow>(
+      `INSERT INTO products (company_id, name, sku, price_cents, stock) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${COLUMNS}`,
+      [companyId, input.name, input.sku, input.priceCents, input.stock],
+    );
+    return toProduct(rows[0] as ProductRow);
+  } catch (error: unknown) {
+    if (pgCode(error) === '23505') {
+      throw new ConflictError(`Company ${companyId} already has a product with sku ${input.sku}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+export async function getProduct(companyId: number, productId: number): Promise<Product> {
+  const { rows } = await query<ProductRow>(
+    `SELECT ${COLUMNS} FROM products WHERE company_id = $1 AND id = $2`,
+    [companyId, productId],
+  );
+  if (!rows[0]) throw new NotFoundError(`Product ${productId} does not exist in company ${companyId}`);
+  return toProduct(rows[0]);
+}
+
+export async function updateProduct(
+  companyId: number,
+  productId: number,
+  patch: ProductPatch,
+): Promise<Product> {
+  const { rows } = await query<ProductRow>(
+    `UPDATE products
+        SET name = coalesce($3, name), price_cents = coalesce($4, price_cents), stock = coalesce($5, stock),
+            updated_at = now()
+      WHERE company_id = $1 AND id = $2
+      RETURNING ${COLUMNS}`,
+    [companyId, productId, patch.name ?? null, patch.priceCents ?? null, patch.stock ?? null],
+  );
+  if (!rows[0]) throw new NotFoundError(`Product ${productId} does not exist in company ${companyId}`);
+  return toProduct(rows[0]);
+}
+
+/** Products by id, `limit` at a time; `q` keeps those whose name contains it (case-insensitive). */
+export async function listProducts(
+  companyId: number,
+  opts: { limit: number; cursor?: string; q?: string },
+): Promise<Page<Product>> {
+  const after = decodeCursor(opts.cursor, 1)?.[0] ?? 0;
+  const pattern = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const { rows } = await query<ProductRow>(
+    `SELECT ${COLUMNS} FROM products
+      WHERE company_id = $1 AND id > $2 AND ($3::text IS NULL OR name ILIKE $3)
+      ORDER BY id LIMIT $4`,
+    [companyId, after, pattern, opts.limit + 1],
+  );
+  if (rows.length === 0 && after === 0) await assertCompany(companyId);
+  return toPage(rows, opts.limit, toProduct, (r) => [r.id]);
+}

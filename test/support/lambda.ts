@@ -1,0 +1,84 @@
+/** Invoking handlers in-process with API Gateway v2 (HTTP API) events, as Lambda would. */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RouteSpec } from '../../lib/http/routes';
+import baseEvent from '../events/http-api-v2.json';
+
+export const context: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:test',
+  memoryLimitInMB: '256',
+  awsRequestId: 'test',
+  logGroupName: '/aws/lambda/test',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+export interface EventOptions {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  /** A value to send as JSON (content-type application/json is added). */
+  body?: unknown;
+  /** The body exactly as sent, with no content-type added. */
+  rawBody?: string;
+}
+
+export function httpEvent(route: RouteSpec, opts: EventOptions = {}): APIGatewayProxyEventV2 {
+  const params = Object.fromEntries(Object.entries(opts.params ?? {}).map(([k, v]) => [k, String(v)]));
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+  const query = opts.query
+    ? Object.fromEntries(Object.entries(opts.query).map(([k, v]) => [k, String(v)]))
+    : undefined;
+  const headers: Record<string, string> = { ...baseEvent.headers, ...opts.headers };
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return {
+    ...baseEvent,
+    routeKey: `${route.method.toUpperCase()} ${route.path}`,
+    rawPath: path,
+    rawQueryString: query ? new URLSearchParams(query).toString() : '',
+    headers,
+    queryStringParameters: query,
+    pathParameters: opts.params ? params : undefined,
+    body,
+    requestContext: {
+      ...baseEvent.requestContext,
+      requestId: randomUUID(),
+      http: { ...baseEvent.requestContext.http, method: route.method.toUpperCase(), path },
+    },
+  };
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  headers: Record<string, string | number | boolean>;
+  body: T;
+}
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Runs `handler` on the event and parses its JSON body. */
+export async function invoke<T = Record<string, unknown>>(
+  handler: Handler,
+  route: RouteSpec,
+  opts: EventOptions = {},
+): Promise<Reply<T>> {
+  const result = await handler(httpEvent(route, opts), context);
+  return {
+    status: result.statusCode ?? 0,
+    headers: result.headers ?? {},
+    body: (result.body ? JSON.parse(result.body) : undefined) as T,
+  };
+}

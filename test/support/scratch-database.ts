@@ -1,0 +1,103 @@
+/**
+ * A throwaway database on the cluster the tests (or a benchmark) already run against, so
+ * that seeding, which truncates, never touches the shared test database other test files
+ * are writing to.
+ *
+ * Citus keeps one cluster's metadata per database, and this Citus does not propagate
+ * CREATE DATABASE, so the database is created on the coordinator and on every worker,
+ * the extension is created in each, and `infra/setup.ts` (run as a child process, so that
+ * the calling process's pool keeps pointing at the shared database) registers the
+ * workers and applies the SQL bundle, exactly as for a new cluster. On plain PostgreSQL
+ * it is one database on the one node.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { openBulkSession, quoteIdentifier } from '../../lib/db/copy';
+
+export interface ScratchDatabase {
+  /** Connection URL of the new database on the coordinator. */
+  url: string;
+  citus: boolean;
+  /** Drops the database on every node. */
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string, host?: string, port?: number): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  if (host !== undefined) parsed.hostname = host;
+  if (port !== undefined) parsed.port = String(port);
+  return parsed.toString();
+}
+
+async function onNode(url: string, statements: string[]): Promise<void> {
+  const session = openBulkSession(url, { applicationName: 'distribushop-scratch' });
+  try {
+    for (const statement of statements) await session.query(statement);
+  } finally {
+    await session.end();
+  }
+}
+
+const repoRoot = path.join(__dirname, '..', '..');
+
+/**
+ * Creates (or re-creates) database `name` on the cluster behind `baseUrl` and sets it up.
+ * The cluster's nodes are read from the base database's `pg_dist_node`.
+ */
+export async function createScratchDatabase(baseUrl: string, name: string): Promise<ScratchDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`scratch database name "${name}" is not a plain name`);
+  const base = openBulkSession(baseUrl, { applicationName: 'distribushop-scratch' });
+  let citus: boolean;
+  let workers: { host: string; port: number }[] = [];
+  try {
+    citus = (await base.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'")).length > 0;
+    if (citus) {
+      workers = await base.query<{ host: string; port: number }>(
+        `SELECT nodename AS host, nodeport::int AS port FROM pg_dist_node
+          WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid`,
+      );
+    }
+  } finally {
+    await base.end();
+  }
+  const coordinator = new URL(baseUrl);
+  const nodes = [{ host: coordinator.hostname, port: Number(coordinator.port || 5432) }, ...workers].map(
+    (n) => ({
+      maintenance: withDatabase(baseUrl, 'postgres', n.host, n.port),
+      target: withDatabase(baseUrl, name, n.host, n.port),
+    }),
+  );
+  const ident = quoteIdentifier(name);
+  const drop = async () => {
+    for (const node of nodes)
+      await onNode(node.maintenance, [`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`]);
+  };
+  await drop();
+  for (const node of nodes) {
+    await onNode(node.maintenance, [`CREATE DATABASE ${ident}`]);
+    if (citus) await onNode(node.target, ['CREATE EXTENSION IF NOT EXISTS citus']);
+  }
+  const url = withDatabase(baseUrl, name);
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  try {
+    await promisify(execFile)(tsx, [path.join(repoRoot, 'infra', 'setup.ts')], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        WORKER_HOSTS: workers.map((w) => `${w.host}:${w.port}`).join(','),
+        WORKER_SERVICE: '',
+        EXPECTED_WORKERS: String(workers.length),
+        LOG_LEVEL: 'error',
+      },
+    });
+  } catch (error: unknown) {
+    const output = (error as { stdout?: string; stderr?: string }).stderr ?? '';
+    await drop().catch(() => {});
+    throw new Error(`setup of scratch database ${name} failed: ${output || String(error)}`, { cause: error });
+  }
+  return { url, citus, drop };
+}
