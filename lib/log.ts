@@ -28,7 +28,14 @@ export const log = {
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { errorName: error.name, errorMessage: error.message, errorCode: code, stack: error.stack };
+    const cause = error.cause instanceof Error ? { cause: describeError(error.cause) } : {};
+    return {
+      errorName: error.name,
+      errorMessage: error.message,
+      errorCode: code,
+      stack: error.stack,
+      ...cause,
+    };
   }
   return { errorMessage: String(error) };
 }

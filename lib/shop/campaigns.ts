@@ -62,10 +62,13 @@ export async function getCampaign(companyId: number, campaignId: number): Promis
     impressions: number;
     clicks: number;
   }>(
+    // Every table names the tenant, so Citus plans this as one single-shard query; a
+    // correlated subquery on a.company_id alone would fan out to every shard.
     `SELECT a.id, a.name, a.image_url, a.target_url, a.impressions_count, a.clicks_count,
-            (SELECT count(*) FROM impressions i WHERE i.company_id = a.company_id AND i.ad_id = a.id) AS impressions,
-            (SELECT count(*) FROM clicks c WHERE c.company_id = a.company_id AND c.ad_id = a.id) AS clicks
+            coalesce(i.n, 0) AS impressions, coalesce(c.n, 0) AS clicks
        FROM ads a
+       LEFT JOIN (SELECT ad_id, count(*) AS n FROM impressions WHERE company_id = $1 GROUP BY ad_id) i ON i.ad_id = a.id
+       LEFT JOIN (SELECT ad_id, count(*) AS n FROM clicks WHERE company_id = $1 GROUP BY ad_id) c ON c.ad_id = a.id
       WHERE a.company_id = $1 AND a.campaign_id = $2
       ORDER BY a.id`,
     [companyId, campaignId],
