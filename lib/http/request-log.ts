@@ -39,9 +39,10 @@ export const requestLog = (
   return {
     before: async (request) => {
       const given = request.event.headers?.['x-request-id'];
-      const requestId =
-        request.event.requestContext?.requestId ??
-        (given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID());
+      const gateway = request.event.requestContext?.requestId;
+      // serverless-offline fills requestId with one fixed placeholder for every request.
+      const fromGateway = gateway && !gateway.startsWith('offlineContext_') ? gateway : undefined;
+      const requestId = fromGateway ?? (given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID());
       meta.set(request.event, { requestId, started: performance.now() });
     },
     after: finish,

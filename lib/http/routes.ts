@@ -229,4 +229,14 @@ export const routes = {
   }),
 };
 
+/** The catch-all for paths no route matches; not part of the documented API. */
+export const notFoundRoute = defineRoute({
+  operationId: 'notFound',
+  method: 'get',
+  path: '/{proxy+}',
+  summary: 'No such route',
+  tag: 'system',
+  responses: { 404: { description: 'No route matches' } },
+});
+
 export type RouteName = keyof typeof routes;

@@ -7,7 +7,13 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { databaseUrl, optionsFromEnv, startCluster, workerHosts } from '../../infra/local-cluster';
+import {
+  databaseUrl,
+  optionsFromEnv,
+  startCluster,
+  stopCluster,
+  workerHosts,
+} from '../../infra/local-cluster';
 import { banner } from './tier-banner';
 
 export default async function globalSetup(): Promise<void> {
@@ -35,6 +41,10 @@ export default async function globalSetup(): Promise<void> {
     const summary = await setupCluster();
     process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
     process.env.TEST_WORKERS = String(summary.workers.length);
+  } catch (error: unknown) {
+    // Jest runs no teardown when the setup fails: do not leave the servers behind.
+    if (process.env.TEST_CLUSTER_DIR) stopCluster(process.env.TEST_CLUSTER_DIR, { destroy: true });
+    throw error;
   } finally {
     await closePool();
   }

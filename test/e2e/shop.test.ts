@@ -1,0 +1,105 @@
+/** The main flows over HTTP, through serverless-offline and the bundled functions. */
+import { randomUUID } from 'node:crypto';
+
+const api = process.env.API_URL as string;
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('the shop over HTTP', () => {
+  it('should report health and serve the OpenAPI document', async () => {
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('ok');
+    const doc = await call('GET', '/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toContain('/companies/{companyId}/orders');
+  });
+
+  it('should create a company and a product, place an order idempotently, and cancel it', async () => {
+    const company = await call('POST', '/companies', { name: 'E2E Outfitters' });
+    expect(company.status).toBe(201);
+    const companyId = company.body.id;
+    const product = await call('POST', `/companies/${companyId}/products`, {
+      name: 'Trail Boots',
+      sku: 'BOOT-42',
+      priceCents: 12900,
+      stock: 3,
+    });
+    expect(product.status).toBe(201);
+    const productId = product.body.id;
+
+    const key = randomUUID();
+    const order = {
+      customer: { email: 'hiker@example.com', name: 'Hiker' },
+      items: [{ productId, quantity: 2 }],
+    };
+    const placed = await call('POST', `/companies/${companyId}/orders`, order, { 'Idempotency-Key': key });
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({
+      totalCents: 25800,
+      status: 'placed',
+      items: [{ productId, quantity: 2 }],
+    });
+    expect(placed.headers.get('x-request-id')).toBeTruthy();
+
+    const replay = await call('POST', `/companies/${companyId}/orders`, order, { 'Idempotency-Key': key });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(placed.body);
+
+    const short = await call(
+      'POST',
+      `/companies/${companyId}/orders`,
+      { customer: { id: placed.body.customerId }, items: [{ productId, quantity: 2 }] },
+      { 'Idempotency-Key': randomUUID() },
+    );
+    expect(short.status).toBe(409);
+    expect(short.headers.get('content-type')).toContain('application/problem+json');
+    expect(short.body.products).toEqual([{ productId, requested: 2, available: 1 }]);
+
+    const cancelled = await call('POST', `/companies/${companyId}/orders/${placed.body.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const restocked = await call('GET', `/companies/${companyId}/products/${productId}`);
+    expect(restocked.body.stock).toBe(3);
+
+    const history = await call(
+      'GET',
+      `/companies/${companyId}/customers/${placed.body.customerId}/orders?limit=5`,
+    );
+    expect(history.body.items.map((o: { id: number }) => o.id)).toEqual([placed.body.id]);
+  });
+
+  it('should answer bad requests with problem+json', async () => {
+    const malformed = await fetch(`${api}/companies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    const invalid = await call('GET', '/companies/0/products?limit=5000');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'path.companyId',
+      'query.limit',
+    ]);
+    const missing = await call('GET', '/no/such/route');
+    expect(missing.status).toBe(404);
+    expect(missing.body.type).toBe('/problems/route-not-found');
+  });
+
+  it('should list campaigns by budget', async () => {
+    const company = await call('POST', '/companies', { name: 'E2E Ads' });
+    const reply = await call('GET', `/companies/${company.body.id}/campaigns?state=running`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ items: [], nextCursor: null });
+  });
+});
