@@ -15,7 +15,7 @@ import {
 } from '../errors';
 import { assertCompany } from './companies';
 import { decodeCursor, toPage } from './cursor';
-import type { Order, OrderIn, Page } from './schemas';
+import { type Order, type OrderIn, orderOut, type Page } from './schemas';
 
 export interface PlaceOrderResult {
   order: Order;
@@ -163,7 +163,8 @@ export async function placeOrder(companyId: number, key: string, input: OrderIn)
           `Idempotency-Key ${key} was already used for a different order; use a new key for a new order`,
         );
       }
-      return { order: stored.response, created: false };
+      // jsonb reorders keys; parsing restores the contract's order, so a replay is byte-identical.
+      return { order: orderOut.parse(stored.response), created: false };
     }
     const customerId = await resolveCustomer(tx, companyId, input.customer);
     const prices = await takeStock(tx, companyId, items);

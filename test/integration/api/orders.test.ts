@@ -183,6 +183,7 @@ describe('idempotency', () => {
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
+    expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
     expect(await stockOf(company.id, product.id)).toBe(3);
     expect(await orderCount(company.id)).toBe(1);
   });
