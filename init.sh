@@ -5,7 +5,7 @@
 #
 #   DATABASE_URL   the coordinator; when unset, the local cluster's (npm run cluster -- env)
 #   WORKER_HOSTS / WORKER_SERVICE   the workers to register (see README)
-#   SEED_ARGS      arguments for the seed step (default: a small demo shop)
+#   SEED_ARGS      arguments for the seed step (default: --demo --if-empty, a small demo shop)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,8 +21,9 @@ echo "== setup: ${DATABASE_URL%%\?*}"
 npx --no-install tsx infra/setup.ts
 
 if [ -f infra/seed.ts ]; then
+  # Default: the demo shop, only into an empty database (a re-run leaves data as it is).
   # shellcheck disable=SC2086 # SEED_ARGS is a list of flags
-  echo "== seed ${SEED_ARGS:-}"
-  npx --no-install tsx infra/seed.ts ${SEED_ARGS:-}
+  echo "== seed ${SEED_ARGS:---demo --if-empty}"
+  npx --no-install tsx infra/seed.ts ${SEED_ARGS:---demo --if-empty}
 fi
 echo "== ready"
