@@ -7,7 +7,7 @@
  * event without an input, or an empty one, seeds the demo shop only into an empty database.
  */
 import { log } from '../../lib/log';
-import { resolveSeedRequest } from '../../lib/seed/options';
+import { resolveSeedRequest, type SeedJob } from '../../lib/seed/options';
 import { lineProgress } from '../../lib/seed/progress';
 import { formatSeedSummary, runSeed, type SeedSummary } from '../../lib/seed/run';
 
@@ -16,16 +16,18 @@ function isScheduleEnvelope(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'detail-type' in event && 'source' in event;
 }
 
-export const handler = async (event: unknown): Promise<SeedSummary> => {
-  const request =
+/** The seed job an event asks for; throws SeedUsageError for bad options. */
+export function jobFromEvent(event: unknown): SeedJob {
+  const empty =
     event === undefined ||
     event === null ||
     isScheduleEnvelope(event) ||
-    (typeof event === 'object' && Object.keys(event).length === 0)
-      ? { demo: true, ifEmpty: true }
-      : event;
-  const job = resolveSeedRequest(request);
-  const summary = await runSeed(job, {
+    (typeof event === 'object' && Object.keys(event).length === 0);
+  return resolveSeedRequest(empty ? { demo: true, ifEmpty: true } : event);
+}
+
+export const handler = async (event: unknown): Promise<SeedSummary> => {
+  const summary = await runSeed(jobFromEvent(event), {
     progress: (total) => lineProgress(total, (line) => log.info(line), 10_000),
   });
   log.info('seed done', { summary: formatSeedSummary(summary) });

@@ -57,7 +57,9 @@ export function parseSeedArgs(argv: string[]): SeedJob | null {
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error: unknown) {
-    throw new SeedUsageError(error instanceof Error ? error.message : String(error));
+    // Not `instanceof Error`: node's own errors come from another realm under jest.
+    const message = (error as { message?: unknown }).message;
+    throw new SeedUsageError(typeof message === 'string' ? message : String(error));
   }
   if (values.help) return null;
   const request: Record<string, string | boolean> = {};
