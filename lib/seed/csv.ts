@@ -41,7 +41,9 @@ export class CsvSyntaxError extends Error {
  * Reads records from a text stream with bounded memory (one record at a time).
  * Accepts `\n` and `\r\n` line ends; a final line without a newline is a record too.
  */
-export async function* readCsv(input: Readable | AsyncIterable<string | Buffer>): AsyncGenerator<CsvRecord> {
+export async function* readCsv(
+  input: Readable | AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
+): AsyncGenerator<CsvRecord> {
   let fields: (string | null)[] = [];
   let field = '';
   let quoted = false; // inside quotes

@@ -123,7 +123,7 @@ describe('generated shops', () => {
 
   it('should give ads as many impression and click rows as their counters say', async () => {
     const data = await tables(small);
-    const count = (rows: Record<string, string | null>[] | undefined, adId: string | null) =>
+    const count = (rows: Record<string, string | null>[] | undefined, adId: string | null | undefined) =>
       (rows ?? []).filter((r) => r.ad_id === adId).length;
     for (const ad of data.ads ?? []) {
       expect(num(ad.impressions_count)).toBe(count(data.impressions, ad.id));
