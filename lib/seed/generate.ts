@@ -231,6 +231,28 @@ export function orderFacts(o: GenerateOptions, company: CompanyPlan, orderId: nu
   return { customerId, status, items, totalCents, createdAt, updatedAt };
 }
 
+/** Every id of one kind, company by company: the company, the id, and its index within the company. */
+function* eachRow(
+  o: GenerateOptions,
+  kind: 'products' | 'customers' | 'orders' | 'campaigns',
+): Generator<{ company: CompanyPlan; id: number; index: number }> {
+  for (const company of companyPlans(o)) {
+    const { first, count } = company[kind];
+    for (let index = 0; index < count; index++) yield { company, id: first + index, index };
+  }
+}
+
+/** Every impression or click id, ad by ad. */
+function* eachAdEvent(
+  o: GenerateOptions,
+  kind: 'impressions' | 'clicks',
+): Generator<{ ad: AdPlan; id: number }> {
+  for (const ad of adPlans(o)) {
+    const { first, count } = ad[kind];
+    for (let id = first; id < first + count; id++) yield { ad, id };
+  }
+}
+
 function* companies(o: GenerateOptions): Generator<string> {
   for (let id = 1; id <= o.companies; id++) {
     const r = randomFor(o.seed, STREAM.company, id);
@@ -247,77 +269,57 @@ function* companies(o: GenerateOptions): Generator<string> {
 }
 
 function* products(o: GenerateOptions): Generator<string> {
-  for (const company of companyPlans(o)) {
-    const { first, count } = company.products;
-    for (let index = 0; index < count; index++) {
-      const id = first + index;
-      const r = randomFor(o.seed, STREAM.product, id);
-      const category = r.pick(words.CATEGORIES);
-      const name = `${r.pick(words.ADJECTIVES)} ${r.pick(words.MATERIALS)} ${r.pick(category.nouns)}`;
-      const created = between(r, CATALOG_FROM, 180);
-      yield csvLine([
-        company.id,
-        id,
-        name,
-        `${category.prefix}-${String(index + 1).padStart(6, '0')}`,
-        productPrice(o.seed, id),
-        company.currency,
-        r.chance(0.08) ? 0 : r.int(1, 500),
-        category.slug,
-        timestamptz(created),
-        timestamptz(created + r.int(0, 90) * DAY),
-      ]);
-    }
+  for (const { company, id, index } of eachRow(o, 'products')) {
+    const r = randomFor(o.seed, STREAM.product, id);
+    const category = r.pick(words.CATEGORIES);
+    const name = `${r.pick(words.ADJECTIVES)} ${r.pick(words.MATERIALS)} ${r.pick(category.nouns)}`;
+    const created = between(r, CATALOG_FROM, 180);
+    yield csvLine([
+      company.id,
+      id,
+      name,
+      `${category.prefix}-${String(index + 1).padStart(6, '0')}`,
+      productPrice(o.seed, id),
+      company.currency,
+      r.chance(0.08) ? 0 : r.int(1, 500),
+      category.slug,
+      timestamptz(created),
+      timestamptz(created + r.int(0, 90) * DAY),
+    ]);
   }
 }
 
 function* customers(o: GenerateOptions): Generator<string> {
-  for (const company of companyPlans(o)) {
-    const { first, count } = company.customers;
-    for (let index = 0; index < count; index++) {
-      const id = first + index;
-      const r = randomFor(o.seed, STREAM.customer, id);
-      const given = r.pick(words.FIRST_NAMES);
-      const family = r.pick(words.LAST_NAMES);
-      // The per-company index makes the address unique within the company.
-      const email = `${given}.${family}.${index + 1}@${r.pick(words.EMAIL_DOMAINS)}`.toLowerCase();
-      yield csvLine([
-        company.id,
-        id,
-        email,
-        `${given} ${family}`,
-        timestamptz(between(r, CATALOG_FROM, 360)),
-      ]);
-    }
+  for (const { company, id, index } of eachRow(o, 'customers')) {
+    const r = randomFor(o.seed, STREAM.customer, id);
+    const given = r.pick(words.FIRST_NAMES);
+    const family = r.pick(words.LAST_NAMES);
+    // The per-company index makes the address unique within the company.
+    const email = `${given}.${family}.${index + 1}@${r.pick(words.EMAIL_DOMAINS)}`.toLowerCase();
+    yield csvLine([company.id, id, email, `${given} ${family}`, timestamptz(between(r, CATALOG_FROM, 360))]);
   }
 }
 
 function* orders(o: GenerateOptions): Generator<string> {
-  for (const company of companyPlans(o)) {
-    const { first, count } = company.orders;
-    for (let id = first; id < first + count; id++) {
-      const order = orderFacts(o, company, id);
-      yield csvLine([
-        company.id,
-        id,
-        order.customerId,
-        order.status,
-        order.totalCents,
-        company.currency,
-        timestamptz(order.createdAt),
-        timestamptz(order.updatedAt),
-      ]);
-    }
+  for (const { company, id } of eachRow(o, 'orders')) {
+    const order = orderFacts(o, company, id);
+    yield csvLine([
+      company.id,
+      id,
+      order.customerId,
+      order.status,
+      order.totalCents,
+      company.currency,
+      timestamptz(order.createdAt),
+      timestamptz(order.updatedAt),
+    ]);
   }
 }
 
 function* orderItems(o: GenerateOptions): Generator<string> {
-  for (const company of companyPlans(o)) {
-    const { first, count } = company.orders;
-    for (let id = first; id < first + count; id++) {
-      for (const item of orderFacts(o, company, id).items) {
-        yield csvLine([company.id, id, item.productId, item.quantity, item.unitPriceCents]);
-      }
+  for (const { company, id } of eachRow(o, 'orders')) {
+    for (const item of orderFacts(o, company, id).items) {
+      yield csvLine([company.id, id, item.productId, item.quantity, item.unitPriceCents]);
     }
   }
 }
@@ -326,26 +328,23 @@ function* orderItems(o: GenerateOptions): Generator<string> {
 const STATE_WEIGHTS: readonly string[] = [...CAMPAIGN_STATES, 'running', 'running', 'paused'];
 
 function* campaigns(o: GenerateOptions): Generator<string> {
-  for (const company of companyPlans(o)) {
-    const { first, count } = company.campaigns;
-    for (let id = first; id < first + count; id++) {
-      const r = randomFor(o.seed, STREAM.campaign, id);
-      const blacklist = r.chance(0.5)
-        ? null
-        : `{${words.BLACKLIST_SITES.filter(() => r.chance(0.5)).join(',')}}`;
-      const created = between(r, CAMPAIGNS_FROM, 150);
-      yield csvLine([
-        id,
-        company.id,
-        `${r.pick(words.CAMPAIGN_THEMES)} ${r.int(2023, 2024)}`,
-        r.pick(COST_MODELS),
-        r.pick(STATE_WEIGHTS),
-        r.int(1, 500) * 100,
-        blacklist,
-        timestamp(created),
-        timestamp(created + r.int(0, 60) * DAY),
-      ]);
-    }
+  for (const { company, id } of eachRow(o, 'campaigns')) {
+    const r = randomFor(o.seed, STREAM.campaign, id);
+    const blacklist = r.chance(0.5)
+      ? null
+      : `{${words.BLACKLIST_SITES.filter(() => r.chance(0.5)).join(',')}}`;
+    const created = between(r, CAMPAIGNS_FROM, 150);
+    yield csvLine([
+      id,
+      company.id,
+      `${r.pick(words.CAMPAIGN_THEMES)} ${r.int(2023, 2024)}`,
+      r.pick(COST_MODELS),
+      r.pick(STATE_WEIGHTS),
+      r.int(1, 500) * 100,
+      blacklist,
+      timestamp(created),
+      timestamp(created + r.int(0, 60) * DAY),
+    ]);
   }
 }
 
@@ -389,22 +388,16 @@ function adEventLine(r: Random, id: number, ad: AdPlan, cost: string): string {
 }
 
 function* impressions(o: GenerateOptions): Generator<string> {
-  for (const ad of adPlans(o)) {
-    const { first, count } = ad.impressions;
-    for (let id = first; id < first + count; id++) {
-      const r = randomFor(o.seed, STREAM.impression, id);
-      yield adEventLine(r, id, ad, (r.int(10, 100) / 10_000).toFixed(4));
-    }
+  for (const { ad, id } of eachAdEvent(o, 'impressions')) {
+    const r = randomFor(o.seed, STREAM.impression, id);
+    yield adEventLine(r, id, ad, (r.int(10, 100) / 10_000).toFixed(4));
   }
 }
 
 function* clicks(o: GenerateOptions): Generator<string> {
-  for (const ad of adPlans(o)) {
-    const { first, count } = ad.clicks;
-    for (let id = first; id < first + count; id++) {
-      const r = randomFor(o.seed, STREAM.click, id);
-      yield adEventLine(r, id, ad, (r.int(5, 250) / 100).toFixed(2));
-    }
+  for (const { ad, id } of eachAdEvent(o, 'clicks')) {
+    const r = randomFor(o.seed, STREAM.click, id);
+    yield adEventLine(r, id, ad, (r.int(5, 250) / 100).toFixed(2));
   }
 }
 
@@ -426,10 +419,9 @@ export function plannedRows(o: GenerateOptions): Record<GeneratedTable, number> 
     rows.products += company.products.count;
     rows.customers += company.customers.count;
     rows.orders += company.orders.count;
-    const { first, count } = company.orders;
-    for (let id = first; id < first + count; id++)
-      rows.order_items += orderFacts(o, company, id).items.length;
   }
+  for (const { company, id } of eachRow(o, 'orders'))
+    rows.order_items += orderFacts(o, company, id).items.length;
   for (const ad of adPlans(o)) {
     rows.ads++;
     rows.impressions += ad.impressions.count;
@@ -452,6 +444,9 @@ const GENERATORS = {
 
 export type GeneratedTable = keyof typeof GENERATORS;
 
+/** The generated tables in load order (each after the tables it refers to). */
+export const GENERATED_TABLES = Object.keys(GENERATORS) as GeneratedTable[];
+
 /** Lines joined into chunks of about `size` characters: far fewer writes to the socket. */
 function* batched(lines: Iterable<string>, size = 256 * 1024): Generator<{ text: string; rows: number }> {
   let parts: string[] = [];
@@ -471,7 +466,7 @@ function* batched(lines: Iterable<string>, size = 256 * 1024): Generator<{ text:
 /** Every generated table as a load source, in an order that satisfies the foreign keys. */
 export function generatedTables(o: GenerateOptions): LoadSource[] {
   const rows = plannedRows(o);
-  return (Object.keys(GENERATORS) as GeneratedTable[]).map((table) => ({
+  return GENERATED_TABLES.map((table) => ({
     table,
     columns: SEED_COLUMNS[table],
     rows: rows[table],

@@ -78,24 +78,6 @@ export const SEED_COLUMNS = {
 
 export type SeedTable = keyof typeof SEED_COLUMNS;
 
-/**
- * Every table a reset empties: the tenant tables (all hang off companies) and the
- * tutorial's geo_ips. The schema's own lookups (currencies, categories) stay.
- */
-export const RESET_TABLES = [
-  'companies',
-  'campaigns',
-  'ads',
-  'clicks',
-  'impressions',
-  'products',
-  'customers',
-  'orders',
-  'order_items',
-  'idempotency_keys',
-  'geo_ips',
-] as const;
-
 /** Tables whose `id` is a bigserial: their sequences are moved past the loaded ids. */
 export const SERIAL_TABLES = [
   'companies',
@@ -107,6 +89,12 @@ export const SERIAL_TABLES = [
   'customers',
   'orders',
 ] as const;
+
+/**
+ * Every table a reset empties: the tenant tables (all hang off companies) and the
+ * tutorial's geo_ips. The schema's own lookups (currencies, categories) stay.
+ */
+export const RESET_TABLES = [...SERIAL_TABLES, 'order_items', 'idempotency_keys', 'geo_ips'] as const;
 
 /** The values sql/003_shop_tables.sql allows. */
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'cancelled'] as const;

@@ -270,51 +270,48 @@ async function findLine(
   return undefined;
 }
 
+/** Shard names (campaigns_102051) read better as their table's. */
+const unshard = (text: string) => text.replace(/\b([a-z_]+)_\d{6,}\b/g, '$1');
+
+/**
+ * The line of the record a server error is about: COPY's own context ("line N" counts
+ * records) when the coordinator parsed the row, else the row whose key the error's detail
+ * names (a worker's constraint error carries no line of the file).
+ */
+async function lineOfError(filePath: string, spec: TutorialFileSpec, where?: string, detail?: string) {
+  const context = where ? /\bCOPY (\w+), line (\d+)(?:, column (\w+))?/.exec(where) : null;
+  if (context && context[1] === spec.table) {
+    const record = Number(context[2]);
+    const line = await findLine(filePath, (_, r) => r === record);
+    return line === undefined ? undefined : { line, column: context[3] };
+  }
+  const key = detail ? /^Key \((.+)\)=\((.+)\) (already exists|is not present)/.exec(detail) : null;
+  if (!key?.[1] || !key[2]) return undefined;
+  const names = key[1].split(', ');
+  const values = key[2].split(', ');
+  const indexes = names.map((column) => SEED_COLUMNS[spec.table].indexOf(column as never));
+  if (names.length !== values.length || indexes.some((i) => i < 0)) return undefined;
+  // A duplicate is the key's second occurrence; a missing reference its first.
+  const occurrence = key[3] === 'already exists' ? 2 : 1;
+  const line = await findLine(
+    filePath,
+    (f) => indexes.every((column, i) => f[column] === values[i]),
+    occurrence,
+  );
+  return line === undefined ? undefined : { line, column: undefined };
+}
+
 /** A server error during a file's COPY, traced back to its line where the server says enough. */
 async function explainCopyError(filePath: string, spec: TutorialFileSpec, error: unknown): Promise<Error> {
   const fields = databaseErrorFields(error);
   if (!fields) return error instanceof Error ? error : new Error(String(error));
   const file = path.basename(filePath);
-  // Shard names (campaigns_102051) read better as their table's.
-  const message = fields.message.replace(/\b([a-z_]+)_\d{6,}\b/g, '$1');
-  const context = fields.where ? /\bCOPY (\w+), line (\d+)(?:, column (\w+))?/.exec(fields.where) : null;
-  if (context && context[1] === spec.table) {
-    const record = Number(context[2]);
-    const line = await findLine(filePath, (_, r) => r === record);
-    if (line !== undefined) {
-      const column = context[3] ? `, column ${context[3]}` : '';
-      return new TutorialDataError(`${file} line ${line}${column}: ${message}`, file, line, { cause: error });
-    }
-  }
-  const key = fields.detail
-    ? /^Key \((.+)\)=\((.+)\) (already exists|is not present)/.exec(fields.detail)
-    : null;
-  if (key?.[1] && key[2]) {
-    const names = key[1].split(', ');
-    const values = key[2].split(', ');
-    const indexes = names.map((column) => SEED_COLUMNS[spec.table].indexOf(column as never));
-    if (names.length === values.length && indexes.every((i) => i >= 0)) {
-      const duplicate = key[3] === 'already exists';
-      const line = await findLine(
-        filePath,
-        (f) => indexes.every((column, i) => f[column] === values[i]),
-        duplicate ? 2 : 1,
-      );
-      if (line !== undefined) {
-        const what = duplicate ? 'duplicate key' : 'unknown reference';
-        return new TutorialDataError(
-          `${file} line ${line}: ${what} (${key[1]})=(${key[2]}): ${message}`,
-          file,
-          line,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
-  }
-  const detail = fields.detail ? ` (${fields.detail.replace(/\b([a-z_]+)_\d{6,}\b/g, '$1')})` : '';
-  return new TutorialDataError(`${file}: loading failed: ${message}${detail}`, file, undefined, {
+  const what = `${unshard(fields.message)}${fields.detail ? ` (${unshard(fields.detail)})` : ''}`;
+  const found = await lineOfError(filePath, spec, fields.where, fields.detail);
+  if (!found)
+    return new TutorialDataError(`${file}: loading failed: ${what}`, file, undefined, { cause: error });
+  const column = found.column ? `, column ${found.column}` : '';
+  return new TutorialDataError(`${file} line ${found.line}${column}: ${what}`, file, found.line, {
     cause: error,
   });
 }
