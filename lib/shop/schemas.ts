@@ -112,18 +112,21 @@ export const orderItemIn = z
 
 export const orderIn = z
   .object({
-    customer: z.union([
-      z.object({ id }).strict(),
-      z
-        .object({
-          email: z
-            .email()
-            .max(254)
-            .transform((e) => e.toLowerCase()),
-          name,
-        })
-        .strict(),
-    ]),
+    customer: z.union(
+      [
+        z.object({ id }).strict(),
+        z
+          .object({
+            email: z
+              .email()
+              .max(254)
+              .transform((e) => e.toLowerCase()),
+            name,
+          })
+          .strict(),
+      ],
+      { error: 'must be {"id"} of a known customer, or {"email", "name"}' },
+    ),
     items: z.array(orderItemIn).min(1, 'must hold at least one item').max(100),
   })
   .strict()
