@@ -127,6 +127,54 @@ describe('tutorial loader', () => {
     ]);
   });
 
+  it('should answer the verification query through the list-campaigns endpoint', async () => {
+    await tutorial(path.join(fixtures, 'tutorial'), { reset: true });
+    const expected = (
+      await db.query<{ name: string; cost_model: string; state: string; monthly_budget: string | null }>(
+        VERIFICATION_QUERY,
+      )
+    ).map((r) => ({
+      name: r.name,
+      costModel: r.cost_model,
+      state: r.state,
+      monthlyBudget: r.monthly_budget === null ? null : Number(r.monthly_budget),
+    }));
+    // The handler's pool is created from DATABASE_URL when its module loads: load a fresh
+    // copy of the modules pointed at the scratch database.
+    const shared = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = scratch.url;
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const { handler } = await import('../../functions/campaigns/list');
+        const { routes } = await import('../../lib/http/routes');
+        const { closePool } = await import('../../lib/db');
+        const { invoke } = await import('../support/lambda');
+        try {
+          const reply = await invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
+            handler,
+            routes.listCampaigns,
+            { params: { companyId: 5 } },
+          );
+          expect(reply.status).toBe(200);
+          expect(
+            reply.body.items.map(({ name, costModel, state, monthlyBudget }) => ({
+              name,
+              costModel,
+              state,
+              monthlyBudget,
+            })),
+          ).toEqual(expected);
+          expect(reply.body.items).toHaveLength(10);
+          expect(reply.body.items.every((c) => c.companyId === 5)).toBe(true);
+        } finally {
+          await closePool();
+        }
+      });
+    } finally {
+      process.env.DATABASE_URL = shared;
+    }
+  });
+
   it('should keep the published values: quoted names, NULLs, arrays, JSON, IPs, points', async () => {
     const company = await one<{ name: string; image_url: string | null }>(
       'SELECT name, image_url FROM companies WHERE id = 3',
