@@ -26,15 +26,21 @@ export const log = {
 
 /** A cause as loggable fields: name, message, code and stack, never bound parameters. */
 export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const cause = error.cause instanceof Error ? { cause: describeError(error.cause) } : {};
+  // Fields, not `instanceof Error`: errors from Node's own realm fail that test under a sandbox.
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const { name, message, code, stack, cause } = error as {
+      name?: unknown;
+      message?: unknown;
+      code?: unknown;
+      stack?: unknown;
+      cause?: unknown;
+    };
     return {
-      errorName: error.name,
-      errorMessage: error.message,
+      errorName: name,
+      errorMessage: message,
       errorCode: code,
-      stack: error.stack,
-      ...cause,
+      stack,
+      ...(cause !== undefined ? { cause: describeError(cause) } : {}),
     };
   }
   return { errorMessage: String(error) };

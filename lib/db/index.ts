@@ -59,11 +59,16 @@ const UNAVAILABLE_CODES = new Set([
 
 /** True when an error means the database (or a node behind the coordinator) cannot serve now. */
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Read the fields rather than test `instanceof Error`: socket errors are made by Node's
+  // own realm, which is not the caller's under a test runner's module sandbox.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connection to the remote node/i.test(
-    error.message,
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|connection to the remote node/i.test(
+      message,
+    )
   );
 }
 

@@ -20,6 +20,32 @@ describe('health', () => {
     });
   });
 
+  it('should answer 503 with Retry-After when the coordinator is down (a real refused connection)', async () => {
+    const { findFreePortRange } = await import('../../../infra/local-cluster');
+    const deadPort = await findFreePortRange(1);
+    const shared = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${deadPort}/distribushop`;
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const { handler } = await import('../../../functions/orders/get');
+        const { closePool } = await import('../../../lib/db');
+        try {
+          const reply = await invoke(handler, routes.getOrder, { params: { companyId: 1, orderId: 1 } });
+          expect(reply.status).toBe(503);
+          expect(reply.headers['Retry-After']).toBe('5');
+          expect(reply.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+          expect(JSON.stringify(reply.body)).not.toContain(String(deadPort));
+        } finally {
+          await closePool();
+        }
+      });
+    } finally {
+      process.env.DATABASE_URL = shared;
+    }
+    expect(logged.mock.calls.flat().join('\n')).toContain('ECONNREFUSED');
+  });
+
   it('should answer 503 with Retry-After when the database cannot be reached', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     jest.spyOn(db.pool, 'query').mockImplementation(() => Promise.reject(refused));
