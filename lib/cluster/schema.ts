@@ -16,6 +16,13 @@ export const DISTRIBUTED_TABLES = [
   { table: 'idempotency_keys', column: 'company_id' },
 ] as const;
 
+/** Values the bundle's CHECK constraints allow (sql/002_ad_tables.sql, sql/003_shop_tables.sql). */
+export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;
+export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'archived', 'completed'] as const;
+export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'cancelled'] as const;
+/** products.sku CHECK. */
+export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export type DistributedTable = (typeof DISTRIBUTED_TABLES)[number]['table'];
 export type ReferenceTable = (typeof REFERENCE_TABLES)[number];
 

@@ -6,10 +6,12 @@
  * functions both sides call. So tables stream one after the other in foreign-key order
  * with nothing kept in memory, and the same seed gives the same bytes.
  */
+
+import { CAMPAIGN_STATES, COST_MODELS, type ORDER_STATUSES } from '../cluster/schema';
 import { csvLine } from './csv';
 import type { LoadSource } from './load';
 import { type Random, randomFor } from './random';
-import { CAMPAIGN_STATES, COST_MODELS, type ORDER_STATUSES, SEED_COLUMNS, type SeedTable } from './tables';
+import { SEED_COLUMNS, type SeedTable } from './tables';
 import * as words from './words';
 
 export interface GenerateOptions {

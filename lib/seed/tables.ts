@@ -4,6 +4,8 @@
  * published; the shop tables follow sql/003_shop_tables.sql.
  */
 
+import { DISTRIBUTED_TABLES } from '../cluster/schema';
+
 export const SEED_COLUMNS = {
   companies: ['id', 'name', 'image_url', 'created_at', 'updated_at'],
   campaigns: [
@@ -94,12 +96,4 @@ export const SERIAL_TABLES = [
  * Every table a reset empties: the tenant tables (all hang off companies) and the
  * tutorial's geo_ips. The schema's own lookups (currencies, categories) stay.
  */
-export const RESET_TABLES = [...SERIAL_TABLES, 'order_items', 'idempotency_keys', 'geo_ips'] as const;
-
-/** The values sql/003_shop_tables.sql allows. */
-export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'cancelled'] as const;
-/** The values sql/002_ad_tables.sql allows. */
-export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;
-export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'archived', 'completed'] as const;
-/** products.sku CHECK in sql/003_shop_tables.sql. */
-export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const RESET_TABLES = [...DISTRIBUTED_TABLES.map((t) => t.table), 'geo_ips'] as const;

@@ -18,11 +18,12 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { CAMPAIGN_STATES, COST_MODELS } from '../cluster/schema';
 import { databaseErrorFields } from '../db/copy';
 import { CsvSyntaxError, readCsv } from './csv';
 import { TutorialDataError } from './errors';
 import type { LoadSource } from './load';
-import { CAMPAIGN_STATES, COST_MODELS, SEED_COLUMNS } from './tables';
+import { SEED_COLUMNS } from './tables';
 
 type Check = (value: string) => string | undefined;
 /** A column's rule: `null` (an unquoted empty field) allowed or not, and a check of the text. */

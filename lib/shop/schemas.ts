@@ -3,6 +3,7 @@
  * JSON numbers. Handlers validate with these and the OpenAPI document is generated
  * from them, so the two cannot drift.
  */
+import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../cluster/schema';
 import { z } from '../http/zod';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -52,14 +53,11 @@ export const productListQuery = z
   })
   .strict();
 
-export const campaignStates = ['draft', 'running', 'paused', 'archived', 'completed'] as const;
-export const costModels = ['cost_per_click', 'cost_per_impression'] as const;
-
 export const campaignListQuery = z
   .object({
     limit: limit(10, 100),
     cursor,
-    state: z.enum(campaignStates).optional(),
+    state: z.enum(CAMPAIGN_STATES).optional(),
   })
   .strict();
 
@@ -73,12 +71,7 @@ export const companyOut = z
 export const productIn = z
   .object({
     name,
-    sku: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-        'must be 1-64 letters, digits, dots, dashes or underscores',
-      ),
+    sku: z.string().regex(SKU_PATTERN, 'must be 1-64 letters, digits, dots, dashes or underscores'),
     priceCents: cents,
     stock: z.number().int().min(0).max(1_000_000_000),
   })
@@ -141,14 +134,12 @@ export const idempotencyHeaders = z.object({
     }),
 });
 
-export const orderStatuses = ['placed', 'paid', 'shipped', 'cancelled'] as const;
-
 export const orderOut = z
   .object({
     id,
     companyId: id,
     customerId: id,
-    status: z.enum(orderStatuses),
+    status: z.enum(ORDER_STATUSES),
     totalCents: cents,
     currency: z.string(),
     items: z.array(z.object({ productId: id, quantity: z.number().int(), unitPriceCents: cents })),
@@ -161,8 +152,8 @@ export const campaignOut = z
     id,
     companyId: id,
     name: z.string(),
-    costModel: z.enum(costModels),
-    state: z.enum(campaignStates),
+    costModel: z.enum(COST_MODELS),
+    state: z.enum(CAMPAIGN_STATES),
     monthlyBudget: z.number().int().nullable(),
   })
   .openapi('Campaign');

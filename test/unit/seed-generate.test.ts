@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../../lib/cluster/schema';
 import { readCsv } from '../../lib/seed/csv';
 import { companyPlans, type GenerateOptions, generatedTables, plannedRows } from '../../lib/seed/generate';
 import type { LoadSource } from '../../lib/seed/load';
 import { DEFAULTS } from '../../lib/seed/options';
-import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../../lib/seed/tables';
 
 const small: GenerateOptions = {
   ...DEFAULTS,
