@@ -3,7 +3,7 @@
  * table is distributed, and where the shards are. Every caller that needs to know about
  * nodes, shards or tables asks here.
  */
-import { type Queryable, query } from '../db';
+import { pooled, type Queryable } from '../db';
 
 export type ClusterMode = 'citus' | 'plain';
 
@@ -32,7 +32,7 @@ export interface ShardPlacement {
   shards: number;
 }
 
-const db: Queryable = { query };
+const db: Queryable = pooled;
 
 /** The installed Citus version, or null on plain PostgreSQL. */
 export async function citusVersion(runner: Queryable = db): Promise<string | null> {

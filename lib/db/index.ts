@@ -108,6 +108,9 @@ export function query<R extends QueryResultRow = QueryResultRow>(
   return timed<R>(pool, text, params);
 }
 
+/** The pool as a Queryable: the default runner of functions that also run inside a transaction. */
+export const pooled: Queryable = { query };
+
 /**
  * Runs `work` in one transaction on one checked-out client: BEGIN, COMMIT, ROLLBACK
  * on any error, and the client released in `finally`. This is the only way to run

@@ -1,5 +1,5 @@
 /** Companies: the tenants. A company's id is the distribution key of every tenant table. */
-import { type Queryable, query } from '../db';
+import { pooled, type Queryable, query } from '../db';
 import { NotFoundError } from '../errors';
 import type { Company, CompanyIn } from './schemas';
 
@@ -35,7 +35,7 @@ export async function getCompany(companyId: number): Promise<Company> {
 }
 
 /** Throws NotFoundError unless the company exists. A single-shard lookup by the distribution key. */
-export async function assertCompany(companyId: number, db: Queryable = { query }): Promise<void> {
+export async function assertCompany(companyId: number, db: Queryable = pooled): Promise<void> {
   const { rowCount } = await db.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
   if (!rowCount) throw new NotFoundError(`Company ${companyId} does not exist`);
 }

@@ -5,7 +5,7 @@
  * database, insert the order and its items, and store the response under the key.
  */
 import { createHash } from 'node:crypto';
-import { type Queryable, query, withTransaction } from '../db';
+import { pooled, type Queryable, query, withTransaction } from '../db';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -73,18 +73,23 @@ export function requestHash(input: OrderIn): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** Throws NotFoundError unless the customer belongs to the company. */
+async function assertCustomer(db: Queryable, companyId: number, customerId: number): Promise<void> {
+  const { rowCount } = await db.query('SELECT 1 FROM customers WHERE company_id = $1 AND id = $2', [
+    companyId,
+    customerId,
+  ]);
+  if (!rowCount) throw new NotFoundError(`Customer ${customerId} does not exist in company ${companyId}`);
+}
+
 async function resolveCustomer(
   tx: Queryable,
   companyId: number,
   customer: OrderIn['customer'],
 ): Promise<number> {
   if ('id' in customer) {
-    const { rows } = await tx.query<{ id: number }>(
-      'SELECT id FROM customers WHERE company_id = $1 AND id = $2',
-      [companyId, customer.id],
-    );
-    if (!rows[0]) throw new NotFoundError(`Customer ${customer.id} does not exist in company ${companyId}`);
-    return rows[0].id;
+    await assertCustomer(tx, companyId, customer.id);
+    return customer.id;
   }
   // A known email is the same customer; the stored name is kept.
   const { rows } = await tx.query<{ id: number }>(
@@ -212,11 +217,7 @@ async function loadItems(
   return byOrder;
 }
 
-export async function getOrder(
-  companyId: number,
-  orderId: number,
-  db: Queryable = { query },
-): Promise<Order> {
+export async function getOrder(companyId: number, orderId: number, db: Queryable = pooled): Promise<Order> {
   const { rows } = await db.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE company_id = $1 AND id = $2`,
     [companyId, orderId],
@@ -271,17 +272,10 @@ export async function listCustomerOrders(
       ORDER BY id DESC LIMIT $4`,
     [companyId, customerId, before, opts.limit + 1],
   );
-  if (rows.length === 0 && before === null) {
-    const customer = await query('SELECT 1 FROM customers WHERE company_id = $1 AND id = $2', [
-      companyId,
-      customerId,
-    ]);
-    if (!customer.rowCount)
-      throw new NotFoundError(`Customer ${customerId} does not exist in company ${companyId}`);
-  }
+  if (rows.length === 0 && before === null) await assertCustomer(pooled, companyId, customerId);
   const pageRows = rows.slice(0, opts.limit);
   const items = await loadItems(
-    { query },
+    pooled,
     companyId,
     pageRows.map((r) => r.id),
   );
