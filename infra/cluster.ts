@@ -2,6 +2,8 @@
  * `npm run cluster -- start|stop|status|url|env [--destroy]`: the local cluster from the command line.
  * Settings come from the environment (CLUSTER_DIR, CLUSTER_WORKERS, CLUSTER_PORT, CLUSTER_CITUS, PG_BIN).
  */
+
+import { runCli } from './cli';
 import {
   clusterStatus,
   databaseUrl,
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       const state = await startCluster(options);
       console.log(describeCluster(state));
       console.log(`DATABASE_URL=${databaseUrl(state)}`);
+      if (state.citus)
+        console.log('next: ./init.sh (registers the workers, applies the schema, seeds a demo shop)');
       return 0;
     }
     case 'stop':
@@ -63,10 +67,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`cluster: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('cluster', () => main(process.argv.slice(2)));

@@ -1,10 +1,12 @@
 /**
  * The local cluster launcher: a coordinator and N workers as separate PostgreSQL server
- * processes on loopback ports, all data in one directory. No Docker needed.
+ * processes on loopback ports, all data in one directory. No Docker needed. It starts
+ * and stops processes and nothing more: registering the workers with the coordinator is
+ * setup's job (lib/cluster/setup.ts, `./init.sh`), as it is under docker compose.
  *
  * When the `citus` extension is installed for the PostgreSQL binaries found, every node
- * preloads it and the workers are registered with the coordinator. When it is not, one
- * plain PostgreSQL node is started and the cluster is reported as undistributed.
+ * preloads it and has the extension created in its database. When it is not, one plain
+ * PostgreSQL node is started and the cluster is reported as undistributed.
  *
  * PostgreSQL refuses to run as root, so when this runs as root the servers run as an
  * unprivileged user (`CLUSTER_USER`, else `postgres`).
@@ -12,9 +14,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { type LocalClusterConfig, loadLocalClusterConfig } from '../lib/config';
 
-export type CitusMode = 'auto' | 'on' | 'off';
+export type CitusMode = LocalClusterConfig['CLUSTER_CITUS'];
 
 export interface ClusterOptions {
   /** Directory that holds every node's data, logs and the cluster's state file. */
@@ -59,38 +63,27 @@ const STATE_FILE = 'cluster.json';
 const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
 
-/** Options from the environment, with the documented defaults. */
+/** Options from the environment (CLUSTER_*), with the documented defaults. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterOptions {
-  const workers = Number(env.CLUSTER_WORKERS ?? 4);
-  const port = Number(env.CLUSTER_PORT ?? 9700);
-  const citus = (env.CLUSTER_CITUS ?? 'auto') as CitusMode;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
-    throw new Error(`CLUSTER_WORKERS must be a whole number from 1 to 32, got "${env.CLUSTER_WORKERS}"`);
-  }
-  if (!Number.isInteger(port) || port < 0 || port > 65000) {
-    throw new Error(`CLUSTER_PORT must be a port number, got "${env.CLUSTER_PORT}"`);
-  }
-  if (!['auto', 'on', 'off'].includes(citus)) {
-    throw new Error(`CLUSTER_CITUS must be auto, on or off, got "${env.CLUSTER_CITUS}"`);
-  }
+  const cfg = loadLocalClusterConfig(env);
   return {
-    dir: path.resolve(env.CLUSTER_DIR ?? path.join(__dirname, '..', '.cluster')),
-    workers,
-    port,
-    citus,
-    database: env.CLUSTER_DATABASE ?? 'distribushop',
-    fast: env.CLUSTER_FAST === '1' || env.CLUSTER_FAST === 'true',
+    dir: path.resolve(cfg.CLUSTER_DIR ?? path.join(__dirname, '..', '.cluster')),
+    workers: cfg.CLUSTER_WORKERS,
+    port: cfg.CLUSTER_PORT,
+    citus: cfg.CLUSTER_CITUS,
+    database: cfg.CLUSTER_DATABASE,
+    fast: cfg.CLUSTER_FAST,
     log: (line) => console.log(line),
   };
 }
 
 /** The PostgreSQL server binaries: `PG_BIN`, else `pg_config --bindir`, else the usual install locations. */
-export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
+export function findPgBin(configured: string | undefined = loadLocalClusterConfig().PG_BIN): string {
   const hasServer = (dir: string) =>
     existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'));
-  if (env.PG_BIN) {
-    if (!hasServer(env.PG_BIN)) throw new Error(`PG_BIN=${env.PG_BIN} has no initdb and postgres binaries`);
-    return env.PG_BIN;
+  if (configured) {
+    if (!hasServer(configured)) throw new Error(`PG_BIN=${configured} has no initdb and postgres binaries`);
+    return configured;
   }
   try {
     const dir = execFileSync('pg_config', ['--bindir'], {
@@ -150,11 +143,10 @@ interface RunAs {
   gid?: number;
 }
 
-/** Root may not run PostgreSQL: pick the unprivileged account the servers run as. */
-function serverAccount(env: NodeJS.ProcessEnv = process.env): RunAs {
+/** Root may not run PostgreSQL: pick the unprivileged account the servers run as (CLUSTER_USER). */
+function serverAccount(name: string = loadLocalClusterConfig().CLUSTER_USER): RunAs {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) return { name: env.USER ?? 'current user' };
-  const name = env.CLUSTER_USER ?? 'postgres';
+  if (!isRoot) return { name: os.userInfo().username };
   const id = (flag: string) =>
     Number(
       execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
@@ -327,15 +319,6 @@ function ensureDatabase(state: ClusterState, account: RunAs, node: NodeAddress) 
   if (state.citus) psql(state, account, node, state.database, 'CREATE EXTENSION IF NOT EXISTS citus');
 }
 
-function registerWorkers(state: ClusterState, account: RunAs) {
-  const c = state.coordinator;
-  psql(state, account, c, state.database, `SELECT citus_set_coordinator_host('${c.host}', ${c.port})`);
-  for (const w of state.workers) {
-    // citus_add_node returns the existing node id when the worker is already registered.
-    psql(state, account, c, state.database, `SELECT citus_add_node('${w.host}', ${w.port})`);
-  }
-}
-
 /** Starts the cluster, or finds it already running (start twice = one cluster). */
 export async function startCluster(options: ClusterOptions): Promise<ClusterState> {
   const account = serverAccount();
@@ -383,7 +366,6 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   writeFileSync(path.join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
   for (const node of allNodes(state)) startNode(state, account, node, options.log);
   for (const node of allNodes(state)) ensureDatabase(state, account, node);
-  if (state.citus) registerWorkers(state, account);
   return state;
 }
 

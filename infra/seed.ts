@@ -3,9 +3,10 @@
  * files or a generated shop. Exit 0 when done or skipped (--if-empty), 1 when it failed
  * (nothing is loaded then), 2 for bad arguments (nothing is touched).
  */
-import { parseSeedArgs, SEED_USAGE } from '../lib/seed/args';
-import { SeedUsageError } from '../lib/seed/errors';
-import type { SeedJob } from '../lib/seed/options';
+import { parseSeedArgs, SEED_USAGE } from '../lib/jobs/seed/args';
+import { SeedUsageError } from '../lib/jobs/seed/errors';
+import type { SeedJob } from '../lib/jobs/seed/options';
+import { runCli } from './cli';
 
 async function main(argv: string[]): Promise<number> {
   let job: SeedJob | null;
@@ -20,18 +21,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(SEED_USAGE);
     return 0;
   }
-  const { formatSeedSummary, runSeed } = await import('../lib/seed/run');
-  const { terminalProgress } = await import('../lib/seed/progress');
+  const { formatSeedSummary, runSeed } = await import('../lib/jobs/seed/run');
+  const { terminalProgress } = await import('../lib/jobs/seed/progress');
   const summary = await runSeed(job, { progress: terminalProgress });
   console.log(formatSeedSummary(summary));
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`seed failed: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
-    process.exit(1);
-  },
-);
+runCli('seed failed', () => main(process.argv.slice(2)));

@@ -1,28 +1,57 @@
 /**
- * Configuration: the environment, parsed once with zod. A missing or malformed
- * variable fails at cold start with a message that names it.
+ * Configuration: every environment variable the code reads, parsed with zod. A missing
+ * or malformed variable fails at first use with a message that names it. Nothing here
+ * runs at import: each reader parses on its first call and keeps the result.
+ *
+ * The variables come in sections, so that a tool reads only what it needs (the local
+ * cluster launcher needs no DATABASE_URL; a request needs no launcher setting).
  */
 import { z } from 'zod';
 
 const intFromEnv = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+const flag = z
+  .enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
 const hostPort = z
   .string()
   .trim()
   .regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 
-export const configSchema = z.object({
+/** The database every function connects to: the Citus coordinator. */
+export const databaseSection = z.object({
   DATABASE_URL: z
     .string({
       error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
     })
-    .trim()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    .pipe(postgresUrl),
   DB_POOL_MAX: intFromEnv(5, 1, 100),
   DB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
   DB_IDLE_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
   DB_STATEMENT_TIMEOUT_MS: intFromEnv(15_000, 100, 3_600_000),
+});
+
+/** The HTTP functions. */
+export const httpSection = z.object({
+  MAX_BODY_BYTES: intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
+  /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
+  IDEMPOTENCY_TTL_HOURS: intFromEnv(24, 1, 24 * 30),
+});
+
+export const logSection = z.object({
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** Cluster setup (the setup function, `npm run setup`, `./init.sh`). */
+export const setupSection = z.object({
   /** Workers to register, as `host:port,host:port`. */
   WORKER_HOSTS: z
     .string()
@@ -44,26 +73,98 @@ export const configSchema = z.object({
   /** How many active workers setup must find; default: as many as were configured. */
   EXPECTED_WORKERS: z.coerce.number().int().min(0).max(1000).optional(),
   SETUP_WAIT_SECONDS: intFromEnv(60, 0, 3600),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  MAX_BODY_BYTES: intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
+  /** The SQL bundle's folder; default: the `sql/` folder nearest the code. */
+  SQL_DIR: z.string().trim().min(1).optional(),
+  /** The coordinator as the workers reach it, when that differs from DATABASE_URL's host. */
+  COORDINATOR_URL: postgresUrl.optional(),
 });
 
+/** The local cluster launcher (`npm run cluster`, the test tiers). */
+export const localClusterSection = z.object({
+  /** One directory for every node's data, logs and `cluster.json`; default `.cluster/`. */
+  CLUSTER_DIR: z.string().trim().min(1).optional(),
+  CLUSTER_WORKERS: z.coerce
+    .number({ error: 'must be a whole number from 1 to 32' })
+    .int('must be a whole number from 1 to 32')
+    .min(1, 'must be a whole number from 1 to 32')
+    .max(32, 'must be a whole number from 1 to 32')
+    .default(4),
+  /** Coordinator port; worker i listens on port + i; 0 picks a free range. */
+  CLUSTER_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65000, 'must be a port number')
+    .default(9700),
+  CLUSTER_CITUS: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
+  CLUSTER_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lowercase name')
+    .default('distribushop'),
+  /** fsync off: for throwaway clusters only. */
+  CLUSTER_FAST: flag,
+  /** When run as root, the unprivileged user the servers run as. */
+  CLUSTER_USER: z.string().trim().min(1).default('postgres'),
+  /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
+  PG_BIN: z.string().trim().min(1).optional(),
+});
+
+/** Set unless absent, empty, `0` or `false` (how CI systems and DEBUG are usually set). */
+const truthy = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false');
+
+/** Command-line behaviour. */
+export const cliSection = z.object({
+  /** Set in CI: plain progress lines instead of a progress bar. */
+  CI: truthy,
+  /** Print stack traces of failures. */
+  DEBUG: truthy,
+});
+
+/** What a function needs: the database, the HTTP settings, logging and setup. */
+export const configSchema = databaseSection
+  .extend(httpSection.shape)
+  .extend(logSection.shape)
+  .extend(setupSection.shape);
+
 export type Config = z.infer<typeof configSchema>;
+export type DbConfig = Pick<
+  Config,
+  'DATABASE_URL' | 'DB_POOL_MAX' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_IDLE_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'
+>;
+export type LocalClusterConfig = z.infer<typeof localClusterSection>;
+export type CliConfig = z.infer<typeof cliSection>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   // An empty variable means unset (serverless.yml passes unset variables through as '').
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = configSchema.safeParse(present);
+  const result = schema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return result.data;
+}
+
+/** Parses a function's configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parse(configSchema, env);
+}
+
+/** The local cluster launcher's settings. */
+export function loadLocalClusterConfig(env: NodeJS.ProcessEnv = process.env): LocalClusterConfig {
+  return parse(localClusterSection, env);
+}
+
+/** The command line's settings. */
+export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  return parse(cliSection, env);
 }
 
 let cached: Config | undefined;
@@ -72,4 +173,12 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= loadConfig();
   return cached;
+}
+
+let cachedLevel: z.infer<typeof logSection>['LOG_LEVEL'] | undefined;
+
+/** LOG_LEVEL alone: logging must work before (and without) the rest of the configuration. */
+export function logLevel(): z.infer<typeof logSection>['LOG_LEVEL'] {
+  cachedLevel ??= parse(logSection, process.env).LOG_LEVEL;
+  return cachedLevel;
 }

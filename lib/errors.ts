@@ -1,6 +1,6 @@
 /**
  * Typed errors. Each carries an HTTP status and a stable problem `type`; the one
- * error middleware (lib/http/problem.ts) turns them into application/problem+json.
+ * error middleware (lib/http/middleware/problem.ts) turns them into application/problem+json.
  */
 
 export interface FieldIssue {
@@ -93,11 +93,6 @@ export class InsufficientStockError extends ConflictError {
   override extensions() {
     return { products: this.products };
   }
-}
-
-export class IdempotencyKeyInUseError extends ConflictError {
-  override readonly type = 'idempotency-key-in-use';
-  override readonly title = 'A request with this Idempotency-Key is still being processed';
 }
 
 export class IdempotencyKeyReuseError extends AppError {

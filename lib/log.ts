@@ -2,12 +2,13 @@
  * Structured logging: one JSON object per line on stdout (CloudWatch-friendly).
  * Never pass query parameters or request bodies here.
  */
+import { logLevel } from './config';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 function threshold(): number {
-  const level = (process.env.LOG_LEVEL ?? 'info') as Level | 'silent';
-  return order[level] ?? order.info;
+  return order[logLevel()];
 }
 
 function write(level: Level, message: string, fields: Record<string, unknown>) {

@@ -6,10 +6,11 @@
  * The event is the seed options (the command line's flags in camelCase). A scheduled
  * event without an input, or an empty one, seeds the demo shop only into an empty database.
  */
+
+import { resolveSeedRequest, type SeedJob } from '../../lib/jobs/seed/options';
+import { lineProgress } from '../../lib/jobs/seed/progress';
+import { formatSeedSummary, runSeed, type SeedSummary } from '../../lib/jobs/seed/run';
 import { log } from '../../lib/log';
-import { resolveSeedRequest, type SeedJob } from '../../lib/seed/options';
-import { lineProgress } from '../../lib/seed/progress';
-import { formatSeedSummary, runSeed, type SeedSummary } from '../../lib/seed/run';
 
 /** EventBridge's own envelope: what a schedule without `input` delivers. */
 function isScheduleEnvelope(event: unknown): boolean {

@@ -2,8 +2,9 @@ import { httpHandler } from '../../lib/http/handler';
 import { routes } from '../../lib/http/routes';
 import { placeOrder } from '../../lib/shop/orders';
 
-export const handler = httpHandler(routes.placeOrder, async ({ params, headers: given, body }) => {
-  const { order, created } = await placeOrder(params.companyId, given['idempotency-key'], body);
-  const headers: Record<string, string> = created ? {} : { 'idempotent-replayed': 'true' };
-  return { statusCode: created ? 201 : 200, body: order, headers };
+export const handler = httpHandler(routes.placeOrder, async ({ params, headers, body }) => {
+  const result = await placeOrder(params.companyId, headers['idempotency-key'], body);
+  return result.created
+    ? { statusCode: 201, body: result.order }
+    : { statusCode: 200, json: result.storedJson, headers: { 'idempotent-replayed': 'true' } };
 });

@@ -3,7 +3,7 @@
  * table is distributed, and where the shards are. Every caller that needs to know about
  * nodes, shards or tables asks here.
  */
-import { pooled, type Queryable } from '../db';
+import { db, type Queryable } from '../db';
 
 export type ClusterMode = 'citus' | 'plain';
 
@@ -32,21 +32,19 @@ export interface ShardPlacement {
   shards: number;
 }
 
-const db: Queryable = pooled;
-
 /** The installed Citus version, or null on plain PostgreSQL. */
-export async function citusVersion(runner: Queryable = db): Promise<string | null> {
+export async function citusVersion(runner: Queryable = db()): Promise<string | null> {
   const { rows } = await runner.query<{ version: string }>(
     "SELECT extversion AS version FROM pg_extension WHERE extname = 'citus'",
   );
   return rows[0]?.version ?? null;
 }
 
-export async function clusterMode(runner: Queryable = db): Promise<ClusterMode> {
+export async function clusterMode(runner: Queryable = db()): Promise<ClusterMode> {
   return (await citusVersion(runner)) ? 'citus' : 'plain';
 }
 
-export async function listNodes(runner: Queryable = db): Promise<ClusterNode[]> {
+export async function listNodes(runner: Queryable = db()): Promise<ClusterNode[]> {
   const { rows } = await runner.query<ClusterNode>(
     `SELECT nodeid AS "nodeId", groupid AS "groupId", nodename AS host, nodeport AS port,
             CASE WHEN groupid = 0 THEN 'coordinator' ELSE 'worker' END AS role,
@@ -56,11 +54,11 @@ export async function listNodes(runner: Queryable = db): Promise<ClusterNode[]> 
   return rows;
 }
 
-export async function activeWorkers(runner: Queryable = db): Promise<ClusterNode[]> {
+export async function activeWorkers(runner: Queryable = db()): Promise<ClusterNode[]> {
   return (await listNodes(runner)).filter((n) => n.role === 'worker' && n.isActive);
 }
 
-export async function listTables(mode: ClusterMode, runner: Queryable = db): Promise<TableDistribution[]> {
+export async function listTables(mode: ClusterMode, runner: Queryable = db()): Promise<TableDistribution[]> {
   if (mode === 'plain') {
     const { rows } = await runner.query<{ table: string }>(
       `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -85,7 +83,7 @@ export async function listTables(mode: ClusterMode, runner: Queryable = db): Pro
 }
 
 /** Shards of distributed tables per node. */
-export async function shardPlacements(runner: Queryable = db): Promise<ShardPlacement[]> {
+export async function shardPlacements(runner: Queryable = db()): Promise<ShardPlacement[]> {
   const { rows } = await runner.query<ShardPlacement>(
     `SELECT nodename AS host, nodeport AS port, count(*)::int AS shards
        FROM citus_shards WHERE citus_table_type = 'distributed'
@@ -102,7 +100,7 @@ export interface HealthReport {
 }
 
 /** Database reachable, Citus or plain, and how many workers are active. Throws when unreachable. */
-export async function health(runner: Queryable = db): Promise<HealthReport> {
+export async function health(runner: Queryable = db()): Promise<HealthReport> {
   const version = await citusVersion(runner);
   const workers = version ? (await activeWorkers(runner)).length : 0;
   return {

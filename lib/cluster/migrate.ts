@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { query, withTransaction } from '../db';
+import type { Db } from '../db';
+import { messageOf } from '../db/errors';
 import { ClusterSetupError } from '../errors';
 
 export interface Migration {
@@ -18,9 +19,9 @@ export interface Migration {
 
 const FILE_PATTERN = /^(\d{3})_[a-z0-9_]+\.sql$/;
 
-/** The `sql/` folder: `SQL_DIR`, else the nearest one above this module (source or bundle). */
-export function sqlDir(): string {
-  if (process.env.SQL_DIR) return process.env.SQL_DIR;
+/** The `sql/` folder: `configured` (SQL_DIR), else the nearest one above this module (source or bundle). */
+export function sqlDir(configured?: string): string {
+  if (configured) return configured;
   const starts = [__dirname, process.cwd()];
   for (const start of starts) {
     let dir = start;
@@ -56,15 +57,15 @@ export interface BundleResult {
 }
 
 /** Applies every file not yet recorded. Safe to run concurrently and repeatedly. */
-export async function applyBundle(bundle: Migration[] = loadBundle()): Promise<BundleResult> {
-  await query(`CREATE TABLE IF NOT EXISTS distribushop_migrations (
+export async function applyBundle(database: Db, bundle: Migration[] = loadBundle()): Promise<BundleResult> {
+  await database.query(`CREATE TABLE IF NOT EXISTS distribushop_migrations (
     version    text PRIMARY KEY,
     checksum   text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
   const result: BundleResult = { applied: [], unchanged: [] };
   for (const migration of bundle) {
-    const applied = await withTransaction(async (tx) => {
+    const applied = await database.withTransaction(async (tx) => {
       // One setup at a time: a second one waits here, then finds the file recorded.
       await tx.query("SELECT pg_advisory_xact_lock(hashtext('distribushop_migrations'))");
       const { rows } = await tx.query<{ checksum: string }>(
@@ -83,8 +84,7 @@ export async function applyBundle(bundle: Migration[] = loadBundle()): Promise<B
       try {
         await tx.query(migration.sql);
       } catch (error: unknown) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new ClusterSetupError(`sql/${migration.file} failed: ${message}`, { cause: error });
+        throw new ClusterSetupError(`sql/${migration.file} failed: ${messageOf(error)}`, { cause: error });
       }
       await tx.query('INSERT INTO distribushop_migrations (version, checksum) VALUES ($1, $2)', [
         migration.version,

@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Config, config } from '../config';
-import { query } from '../db';
+import { createDb, type Db } from '../db';
+import { messageOf } from '../db/errors';
 import { ClusterSetupError } from '../errors';
 import {
   activeWorkers,
@@ -18,7 +19,7 @@ import {
   shardPlacements,
   type TableDistribution,
 } from './inspect';
-import { applyBundle, type BundleResult } from './migrate';
+import { applyBundle, type BundleResult, loadBundle, sqlDir } from './migrate';
 import { type SetupCheck, verify } from './verify';
 import { configuredWorkers, type WorkerAddress } from './workers';
 
@@ -31,15 +32,6 @@ export interface SetupSummary {
   tables: TableDistribution[];
   placements: ShardPlacement[];
   checks: SetupCheck[];
-}
-
-/** The root cause's message: what the database or the network said. */
-function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.cause !== undefined) return messageOf(error.cause);
-    return (error.message || error.name).split('\n')[0] ?? error.name;
-  }
-  return String(error);
 }
 
 function coordinatorAddress(url: string): { host: string; port: number } {
@@ -65,8 +57,8 @@ async function retryFor<T>(
   }
 }
 
-export async function waitForCoordinator(cfg: Config): Promise<void> {
-  const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () => query('SELECT 1'));
+export async function waitForCoordinator(cfg: Config, database: Db): Promise<void> {
+  const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () => database.query('SELECT 1'));
   if (error !== undefined) {
     const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
     throw new ClusterSetupError(
@@ -81,36 +73,36 @@ export async function waitForCoordinator(cfg: Config): Promise<void> {
  * Creates the extension when the server is a Citus node. A server where Citus is not
  * installed, or installed but not preloaded, is plain PostgreSQL.
  */
-async function ensureCitusExtension(): Promise<string | null> {
-  const installed = await citusVersion();
+async function ensureCitusExtension(database: Db): Promise<string | null> {
+  const installed = await citusVersion(database);
   if (installed) return installed;
-  const { rows } = await query<{ preloaded: boolean }>(
+  const { rows } = await database.query<{ preloaded: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus')
             AND current_setting('shared_preload_libraries') ~ '(^|[ ,])citus($|[ ,])' AS preloaded`,
   );
   if (!rows[0]?.preloaded) return null;
   try {
-    await query('CREATE EXTENSION IF NOT EXISTS citus');
+    await database.query('CREATE EXTENSION IF NOT EXISTS citus');
   } catch (error: unknown) {
     throw new ClusterSetupError(`The citus extension cannot be created: ${messageOf(error)}`, {
       cause: error,
     });
   }
-  return citusVersion();
+  return citusVersion(database);
 }
 
-async function registerNodes(cfg: Config, workers: WorkerAddress[]): Promise<void> {
-  const { rows } = await query<{ n: number }>(
+async function registerNodes(cfg: Config, database: Db, workers: WorkerAddress[]): Promise<void> {
+  const { rows } = await database.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM pg_dist_node WHERE groupid = 0',
   );
   if ((rows[0]?.n ?? 0) === 0) {
-    const { host, port } = coordinatorAddress(process.env.COORDINATOR_URL ?? cfg.DATABASE_URL);
-    await query('SELECT citus_set_coordinator_host($1, $2)', [host, port]);
+    const { host, port } = coordinatorAddress(cfg.COORDINATOR_URL ?? cfg.DATABASE_URL);
+    await database.query('SELECT citus_set_coordinator_host($1, $2)', [host, port]);
   }
   for (const worker of workers) {
     // citus_add_node is idempotent: it returns the node id of an already registered worker.
     const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () =>
-      query('SELECT citus_add_node($1, $2)', [worker.host, worker.port]),
+      database.query('SELECT citus_add_node($1, $2)', [worker.host, worker.port]),
     );
     if (error !== undefined) {
       throw new ClusterSetupError(
@@ -121,10 +113,22 @@ async function registerNodes(cfg: Config, workers: WorkerAddress[]): Promise<voi
   }
 }
 
-/** Runs setup; throws ClusterSetupError with a readable message when anything is wrong. */
-export async function setupCluster(cfg: Config = config()): Promise<SetupSummary> {
-  await waitForCoordinator(cfg);
-  const version = await ensureCitusExtension();
+/**
+ * Runs setup against `database` (default: a database of its own at DATABASE_URL, closed
+ * at the end); throws ClusterSetupError with a readable message when anything is wrong.
+ */
+export async function setupCluster(cfg: Config = config(), database?: Db): Promise<SetupSummary> {
+  const own = database ?? createDb(cfg, { applicationName: 'distribushop-setup' });
+  try {
+    return await runSetup(cfg, own);
+  } finally {
+    if (!database) await own.close();
+  }
+}
+
+async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
+  await waitForCoordinator(cfg, database);
+  const version = await ensureCitusExtension(database);
   const mode: ClusterMode = version ? 'citus' : 'plain';
   let configured: WorkerAddress[] = [];
   if (mode === 'citus') {
@@ -135,12 +139,12 @@ export async function setupCluster(cfg: Config = config()): Promise<SetupSummary
         cause: error,
       });
     }
-    await registerNodes(cfg, configured);
+    await registerNodes(cfg, database, configured);
   }
-  const bundle = await applyBundle();
-  const workers = mode === 'citus' ? await activeWorkers() : [];
-  const tables = await listTables(mode);
-  const placements = mode === 'citus' ? await shardPlacements() : [];
+  const bundle = await applyBundle(database, loadBundle(sqlDir(cfg.SQL_DIR)));
+  const workers = mode === 'citus' ? await activeWorkers(database) : [];
+  const tables = await listTables(mode, database);
+  const placements = mode === 'citus' ? await shardPlacements(database) : [];
   const expected = cfg.EXPECTED_WORKERS ?? configured.length;
   const checks = verify(mode, expected, workers, tables, placements);
   const { host, port } = coordinatorAddress(cfg.DATABASE_URL);

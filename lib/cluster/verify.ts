@@ -1,6 +1,7 @@
 /** The checks that say the cluster holds the distributed schema the bundle intends. */
+
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../db/catalog';
 import type { ClusterMode, ClusterNode, ShardPlacement, TableDistribution } from './inspect';
-import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from './schema';
 
 export interface SetupCheck {
   name: string;

@@ -33,34 +33,6 @@ export interface BulkSession extends BulkQueryable {
   end(): Promise<void>;
 }
 
-/** What the server said about a failed statement, whatever the driver. */
-export interface DatabaseErrorFields {
-  message: string;
-  code?: string;
-  detail?: string;
-  /** The error context, e.g. `COPY campaigns, line 3, column monthly_budget: "x"`. */
-  where?: string;
-  table?: string;
-  constraint?: string;
-}
-
-/** The server's error fields of `error`, or undefined when it is not a database error. */
-export function databaseErrorFields(error: unknown): DatabaseErrorFields | undefined {
-  if (!(error instanceof postgres.PostgresError)) return undefined;
-  const text = (key: string): string | undefined => {
-    const value: unknown = (error as unknown as Record<string, unknown>)[key];
-    return typeof value === 'string' ? value : undefined;
-  };
-  return {
-    message: error.message,
-    code: text('code'),
-    detail: text('detail'),
-    where: text('where'),
-    table: text('table_name'),
-    constraint: text('constraint_name'),
-  };
-}
-
 /** A double-quoted SQL identifier. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -1,12 +1,38 @@
 /**
- * The one database module: the only pool, `query()`, and the transaction helper.
- * Nothing else on the request path imports a driver. The pool is created once per
- * process at module scope and points at the Citus coordinator (`DATABASE_URL`).
+ * The one database module: a database is a value, `createDb(config)`, that owns one
+ * pool and offers `query()`, the transaction helper and `close()`. Nothing else imports
+ * a driver for the request path.
+ *
+ * The request path uses `db()`, created from the configuration on first use and kept
+ * for the life of the process (one per Lambda instance, reused across invocations).
+ * Importing this module opens nothing and reads no environment; setup, seeding and tests
+ * create and close databases of their own.
  */
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow, types } from 'pg';
-import { config } from '../config';
+import { config, type DbConfig } from '../config';
 import { ServiceUnavailableError } from '../errors';
 import { describeError, log } from '../log';
+import { isUnavailable } from './errors';
+
+/** Anything that runs a query: a database, or the client of one of its transactions. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  /**
+   * Runs `work` in one transaction on one checked-out client: BEGIN, COMMIT, ROLLBACK on
+   * any error, and the client released in `finally`. The only way to run a transaction.
+   */
+  withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Ends the pool so a script or test process can exit. */
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** The server's `application_name` for these connections. */
+  applicationName?: string;
+}
 
 // bigint ids as JSON numbers: parse int8 to a number, refusing values past 2^53 rather than rounding them.
 const INT8_OID = 20;
@@ -16,62 +42,26 @@ function parseInt8(value: string): number {
     throw new RangeError(`int8 value ${value} is beyond 2^53 and cannot be a JSON number`);
   return n;
 }
+
+// `timestamp without time zone` (the tutorial tables' columns) holds UTC wall-clock time
+// here. The driver would read it in the process's own time zone; read it as UTC instead,
+// so the API's times do not move with TZ.
+const TIMESTAMP_OID = 1114;
+const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
+function parseUtcTimestamp(value: string): Date | string {
+  if (PLAIN_TIMESTAMP.test(value)) return new Date(`${value.replace(' ', 'T')}Z`);
+  return (types.getTypeParser(TIMESTAMP_OID, 'text') as (v: string) => Date | string)(value);
+}
+
 const typeParsers = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary'
-      ? parseInt8
-      : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary' && oid === INT8_OID) return parseInt8;
+    if (format !== 'binary' && oid === TIMESTAMP_OID) return parseUtcTimestamp;
+    return types.getTypeParser(oid, format ?? 'text');
+  }) as typeof types.getTypeParser,
 };
 
-const settings = config();
-
-export const pool = new Pool({
-  connectionString: settings.DATABASE_URL,
-  max: settings.DB_POOL_MAX,
-  connectionTimeoutMillis: settings.DB_CONNECT_TIMEOUT_MS,
-  idleTimeoutMillis: settings.DB_IDLE_TIMEOUT_MS,
-  statement_timeout: settings.DB_STATEMENT_TIMEOUT_MS,
-  application_name: 'distribushop',
-  types: typeParsers,
-});
-
-// An idle client losing its connection must not crash the process; the pool replaces it.
-pool.on('error', (error) => log.error('idle database client failed', describeError(error)));
-
-/** Anything that runs a query: the pool, or the client of a transaction. */
-export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
-}
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '57014', // query_canceled (statement timeout)
-  '53300', // too_many_connections
-]);
-
-/** True when an error means the database (or a node behind the coordinator) cannot serve now. */
-export function isUnavailable(error: unknown): boolean {
-  // Read the fields rather than test `instanceof Error`: socket errors are made by Node's
-  // own realm, which is not the caller's under a test runner's module sandbox.
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return (
-    typeof message === 'string' &&
-    /timeout exceeded when trying to connect|Connection terminated|connection to the remote node/i.test(
-      message,
-    )
-  );
-}
-
+/** A database error that means "not now" becomes a 503 for the caller; the cause is kept for the log. */
 function translate(error: unknown): unknown {
   if (isUnavailable(error)) {
     return new ServiceUnavailableError('The database is not reachable right now; try again shortly', 5, {
@@ -81,6 +71,7 @@ function translate(error: unknown): unknown {
   return error;
 }
 
+// The one place that times queries; parameters are never logged.
 function timed<R extends QueryResultRow>(
   runner: Queryable,
   text: string,
@@ -100,50 +91,76 @@ function timed<R extends QueryResultRow>(
   );
 }
 
-/** One statement on a pooled connection. */
-export function query<R extends QueryResultRow = QueryResultRow>(
-  text: string,
-  params?: unknown[],
-): Promise<QueryResult<R>> {
-  return timed<R>(pool, text, params);
+/** A database at `cfg.DATABASE_URL` with its own pool. Connects on the first query, not here. */
+export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
+  const pool = new Pool({
+    connectionString: cfg.DATABASE_URL,
+    max: cfg.DB_POOL_MAX,
+    connectionTimeoutMillis: cfg.DB_CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: cfg.DB_IDLE_TIMEOUT_MS,
+    statement_timeout: cfg.DB_STATEMENT_TIMEOUT_MS,
+    application_name: options.applicationName ?? 'distribushop',
+    types: typeParsers,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => log.error('idle database client failed', describeError(error)));
+
+  return {
+    query: <R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]) =>
+      timed<R>(pool, text, params),
+
+    async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error: unknown) {
+        throw translate(error);
+      }
+      const tx: Queryable = { query: (text, params) => timed(client, text, params) };
+      let broken = false;
+      try {
+        await tx.query('BEGIN');
+        const result = await work(tx);
+        await tx.query('COMMIT');
+        return result;
+      } catch (error: unknown) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          // The connection itself failed: do not return it to the pool.
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+
+    close: () => pool.end(),
+  };
 }
 
-/** The pool as a Queryable: the default runner of functions that also run inside a transaction. */
-export const pooled: Queryable = { query };
+let current: Db | undefined;
+
+/** The request path's database: created from the configuration on first use, then kept. */
+export function db(): Db {
+  current ??= createDb(config());
+  return current;
+}
 
 /**
- * Runs `work` in one transaction on one checked-out client: BEGIN, COMMIT, ROLLBACK
- * on any error, and the client released in `finally`. This is the only way to run
- * a transaction.
+ * Points the request path at `replacement` (a test's failing database, say) and returns
+ * the one it replaces, so the caller can put it back. `undefined` goes back to the default.
  */
-export async function withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error: unknown) {
-    throw translate(error);
-  }
-  const tx: Queryable = { query: (text, params) => timed(client, text, params) };
-  let broken: unknown;
-  try {
-    await tx.query('BEGIN');
-    const result = await work(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (error: unknown) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError: unknown) {
-      // The connection itself failed: do not return it to the pool.
-      broken = rollbackError;
-    }
-    throw error;
-  } finally {
-    client.release(broken instanceof Error ? broken : undefined);
-  }
+export function setDefaultDb(replacement: Db | undefined): Db | undefined {
+  const previous = current;
+  current = replacement;
+  return previous;
 }
 
-/** Ends the pool so a script or test process can exit. */
-export async function closePool(): Promise<void> {
-  await pool.end();
+/** Closes the request path's database, if one was opened, so a script or test can exit. */
+export async function closeDb(): Promise<void> {
+  const open = current;
+  current = undefined;
+  await open?.close();
 }

@@ -25,7 +25,7 @@ import {
   productOut,
   productPatch,
   productPath,
-} from '../shop/schemas';
+} from './contract';
 
 export interface ResponseSpec {
   description: string;
@@ -238,5 +238,3 @@ export const notFoundRoute = defineRoute({
   tag: 'system',
   responses: { 404: { description: 'No route matches' } },
 });
-
-export type RouteName = keyof typeof routes;

@@ -1,9 +1,9 @@
 /** Ad campaigns (the Citus tutorial's tables) as an API. */
-import { query } from '../db';
+import { db, type Queryable } from '../db';
 import { NotFoundError } from '../errors';
 import { assertCompany } from './companies';
 import { decodeCursor, toPage } from './cursor';
-import type { Campaign, CampaignDetail, Page } from './schemas';
+import type { Campaign, CampaignDetail, Page, PageOptions } from './types';
 
 interface CampaignRow {
   id: number;
@@ -27,10 +27,11 @@ const toCampaign = (r: CampaignRow): Campaign => ({
 /** The original project's query, as a page: largest monthly budget first (no budget last), then id. */
 export async function listCampaigns(
   companyId: number,
-  opts: { limit: number; cursor?: string; state?: Campaign['state'] },
+  opts: PageOptions & { state?: Campaign['state'] },
+  database: Queryable = db(),
 ): Promise<Page<Campaign>> {
   const after = decodeCursor(opts.cursor, 2);
-  const { rows } = await query<CampaignRow & { budget_key: number }>(
+  const { rows } = await database.query<CampaignRow & { budget_key: number }>(
     `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls,
             coalesce(monthly_budget, -1) AS budget_key
        FROM campaigns
@@ -40,19 +41,23 @@ export async function listCampaigns(
       LIMIT $5`,
     [companyId, opts.state ?? null, after?.[0] ?? null, after?.[1] ?? null, opts.limit + 1],
   );
-  if (rows.length === 0 && !after) await assertCompany(companyId);
+  if (rows.length === 0 && !after) await assertCompany(companyId, database);
   return toPage(rows, opts.limit, toCampaign, (r) => [r.budget_key, r.id]);
 }
 
-export async function getCampaign(companyId: number, campaignId: number): Promise<CampaignDetail> {
-  const { rows } = await query<CampaignRow>(
+export async function getCampaign(
+  companyId: number,
+  campaignId: number,
+  database: Queryable = db(),
+): Promise<CampaignDetail> {
+  const { rows } = await database.query<CampaignRow>(
     `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls
        FROM campaigns WHERE company_id = $1 AND id = $2`,
     [companyId, campaignId],
   );
   const campaign = rows[0];
   if (!campaign) throw new NotFoundError(`Campaign ${campaignId} does not exist in company ${companyId}`);
-  const ads = await query<{
+  const ads = await database.query<{
     id: number;
     name: string;
     image_url: string | null;

@@ -1,7 +1,7 @@
 /** Companies: the tenants. A company's id is the distribution key of every tenant table. */
-import { pooled, type Queryable, query } from '../db';
+import { db, type Queryable } from '../db';
 import { NotFoundError } from '../errors';
-import type { Company, CompanyIn } from './schemas';
+import type { Company, CompanyIn } from './types';
 
 interface CompanyRow {
   id: number;
@@ -17,16 +17,16 @@ const toCompany = (r: CompanyRow): Company => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export async function createCompany(input: CompanyIn): Promise<Company> {
-  const { rows } = await query<CompanyRow>(
+export async function createCompany(input: CompanyIn, database: Queryable = db()): Promise<Company> {
+  const { rows } = await database.query<CompanyRow>(
     'INSERT INTO companies (name) VALUES ($1) RETURNING id, name, image_url, created_at',
     [input.name],
   );
   return toCompany(rows[0] as CompanyRow);
 }
 
-export async function getCompany(companyId: number): Promise<Company> {
-  const { rows } = await query<CompanyRow>(
+export async function getCompany(companyId: number, database: Queryable = db()): Promise<Company> {
+  const { rows } = await database.query<CompanyRow>(
     'SELECT id, name, image_url, created_at FROM companies WHERE id = $1',
     [companyId],
   );
@@ -35,7 +35,7 @@ export async function getCompany(companyId: number): Promise<Company> {
 }
 
 /** Throws NotFoundError unless the company exists. A single-shard lookup by the distribution key. */
-export async function assertCompany(companyId: number, db: Queryable = pooled): Promise<void> {
-  const { rowCount } = await db.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
+export async function assertCompany(companyId: number, database: Queryable = db()): Promise<void> {
+  const { rowCount } = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
   if (!rowCount) throw new NotFoundError(`Company ${companyId} does not exist`);
 }

@@ -3,9 +3,14 @@
  * Idempotency-Key, find or create the customer, decrement stock with a conditional
  * update in product-id order (no oversell, no deadlock), price the items from the
  * database, insert the order and its items, and store the response under the key.
+ *
+ * An Idempotency-Key is remembered for IDEMPOTENCY_TTL_HOURS (24 by default): within that
+ * time the same key and body replay the stored order and another body is refused; after
+ * it, the key is free and the same key is a new request (Stripe's rule).
  */
 import { createHash } from 'node:crypto';
-import { pooled, type Queryable, query, withTransaction } from '../db';
+import { config } from '../config';
+import { type Db, db, type Queryable } from '../db';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -15,12 +20,17 @@ import {
 } from '../errors';
 import { assertCompany } from './companies';
 import { decodeCursor, toPage } from './cursor';
-import { type Order, type OrderIn, orderOut, type Page } from './schemas';
+import type { Order, OrderIn, Page, PageOptions } from './types';
 
-export interface PlaceOrderResult {
-  order: Order;
-  /** False when the same key and body were seen before and the stored order is returned. */
-  created: boolean;
+export type PlaceOrderResult =
+  /** A new order. */
+  | { created: true; order: Order }
+  /** The same key and body were seen before: the stored response, the exact JSON text sent then. */
+  | { created: false; storedJson: string };
+
+export interface PlaceOrderOptions {
+  /** How long the key is remembered; default IDEMPOTENCY_TTL_HOURS. */
+  keyTtlHours?: number;
 }
 
 interface OrderRow {
@@ -74,8 +84,8 @@ export function requestHash(input: OrderIn): string {
 }
 
 /** Throws NotFoundError unless the customer belongs to the company. */
-async function assertCustomer(db: Queryable, companyId: number, customerId: number): Promise<void> {
-  const { rowCount } = await db.query('SELECT 1 FROM customers WHERE company_id = $1 AND id = $2', [
+async function assertCustomer(database: Queryable, companyId: number, customerId: number): Promise<void> {
+  const { rowCount } = await database.query('SELECT 1 FROM customers WHERE company_id = $1 AND id = $2', [
     companyId,
     customerId,
   ]);
@@ -139,37 +149,48 @@ async function takeStock(
 
 interface StoredKey {
   request_hash: string;
-  status_code: number;
-  response: Order;
+  response: string;
 }
 
 /** Places an order, or returns the stored one for a retry with the same key and body. */
-export async function placeOrder(companyId: number, key: string, input: OrderIn): Promise<PlaceOrderResult> {
+export async function placeOrder(
+  companyId: number,
+  key: string,
+  input: OrderIn,
+  database: Db = db(),
+  options: PlaceOrderOptions = {},
+): Promise<PlaceOrderResult> {
   const hash = requestHash(input);
   const items = normalizeItems(input.items);
-  return withTransaction(async (tx) => {
+  const ttlHours = options.keyTtlHours ?? config().IDEMPOTENCY_TTL_HOURS;
+  return database.withTransaction(async (tx): Promise<PlaceOrderResult> => {
     await assertCompany(companyId, tx);
-    // Claim the key. A concurrent request with the same key waits here until the first
-    // commits, then finds the key taken and replays the stored order.
+    // Claim the key, or take over one that has expired. A concurrent request with the
+    // same key waits here until the first commits, then finds the key taken and replays
+    // the stored order. ON CONFLICT DO UPDATE locks the existing row even when its WHERE
+    // is false, so the row read below cannot be purged in between. (EXCLUDED.created_at is
+    // this request's now(): Citus evaluates no function in the DO UPDATE clause.)
     const claim = await tx.query(
-      `INSERT INTO idempotency_keys (company_id, key, request_hash, status_code, response)
-       VALUES ($1, $2, $3, 202, '{}') ON CONFLICT (company_id, key) DO NOTHING`,
-      [companyId, key, hash],
+      `INSERT INTO idempotency_keys (company_id, key, request_hash, status_code, response, expires_at)
+       VALUES ($1, $2, $3, 202, '{}', now() + make_interval(hours => $4))
+       ON CONFLICT (company_id, key) DO UPDATE
+          SET request_hash = EXCLUDED.request_hash, status_code = 202, response = '{}', order_id = NULL,
+              created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+        WHERE idempotency_keys.expires_at <= EXCLUDED.created_at`,
+      [companyId, key, hash, ttlHours],
     );
     if (claim.rowCount === 0) {
       const { rows } = await tx.query<StoredKey>(
-        'SELECT request_hash, status_code, response FROM idempotency_keys WHERE company_id = $1 AND key = $2',
+        'SELECT request_hash, response FROM idempotency_keys WHERE company_id = $1 AND key = $2',
         [companyId, key],
       );
-      const stored = rows[0];
-      if (!stored) throw new ConflictError(`Idempotency-Key ${key} is being purged; retry`);
+      const stored = rows[0] as StoredKey;
       if (stored.request_hash !== hash) {
         throw new IdempotencyKeyReuseError(
           `Idempotency-Key ${key} was already used for a different order; use a new key for a new order`,
         );
       }
-      // jsonb reorders keys; parsing restores the contract's order, so a replay is byte-identical.
-      return { order: orderOut.parse(stored.response), created: false };
+      return { created: false, storedJson: stored.response };
     }
     const customerId = await resolveCustomer(tx, companyId, input.customer);
     const prices = await takeStock(tx, companyId, items);
@@ -192,12 +213,13 @@ export async function placeOrder(companyId: number, key: string, input: OrderIn)
       [companyId, orderRow.id, ...itemRows.flatMap((i) => [i.product_id, i.quantity, i.unit_price_cents])],
     );
     const order = toOrder(orderRow, itemRows);
+    // The text the API sends: a replay returns these bytes.
     await tx.query(
       `UPDATE idempotency_keys SET order_id = $3, status_code = 201, response = $4
         WHERE company_id = $1 AND key = $2`,
       [companyId, key, order.id, JSON.stringify(order)],
     );
-    return { order, created: true };
+    return { created: true, order };
   });
 }
 
@@ -217,19 +239,23 @@ async function loadItems(
   return byOrder;
 }
 
-export async function getOrder(companyId: number, orderId: number, db: Queryable = pooled): Promise<Order> {
-  const { rows } = await db.query<OrderRow>(
+export async function getOrder(
+  companyId: number,
+  orderId: number,
+  database: Queryable = db(),
+): Promise<Order> {
+  const { rows } = await database.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE company_id = $1 AND id = $2`,
     [companyId, orderId],
   );
   if (!rows[0]) throw new NotFoundError(`Order ${orderId} does not exist in company ${companyId}`);
-  const items = await loadItems(db, companyId, [orderId]);
+  const items = await loadItems(database, companyId, [orderId]);
   return toOrder(rows[0], items.get(orderId) ?? []);
 }
 
 /** Cancels a placed or paid order and puts its items back in stock. Cancelling again changes nothing. */
-export async function cancelOrder(companyId: number, orderId: number): Promise<Order> {
-  return withTransaction(async (tx) => {
+export async function cancelOrder(companyId: number, orderId: number, database: Db = db()): Promise<Order> {
+  return database.withTransaction(async (tx) => {
     const { rows } = await tx.query<{ status: Order['status'] }>(
       'SELECT status FROM orders WHERE company_id = $1 AND id = $2 FOR UPDATE',
       [companyId, orderId],
@@ -263,19 +289,20 @@ export async function cancelOrder(companyId: number, orderId: number): Promise<O
 export async function listCustomerOrders(
   companyId: number,
   customerId: number,
-  opts: { limit: number; cursor?: string },
+  opts: PageOptions,
+  database: Queryable = db(),
 ): Promise<Page<Order>> {
   const before = decodeCursor(opts.cursor, 1)?.[0] ?? null;
-  const { rows } = await query<OrderRow>(
+  const { rows } = await database.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders
       WHERE company_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR id < $3)
       ORDER BY id DESC LIMIT $4`,
     [companyId, customerId, before, opts.limit + 1],
   );
-  if (rows.length === 0 && before === null) await assertCustomer(pooled, companyId, customerId);
+  if (rows.length === 0 && before === null) await assertCustomer(database, companyId, customerId);
   const pageRows = rows.slice(0, opts.limit);
   const items = await loadItems(
-    pooled,
+    database,
     companyId,
     pageRows.map((r) => r.id),
   );

@@ -1,9 +1,10 @@
 /** Products of a company. Every statement names company_id, so Citus routes it to one shard. */
-import { query } from '../db';
+import { db, type Queryable } from '../db';
+import { isUniqueViolation } from '../db/errors';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertCompany } from './companies';
 import { decodeCursor, toPage } from './cursor';
-import type { Page, Product, ProductIn, ProductPatch } from './schemas';
+import type { Page, PageOptions, Product, ProductIn, ProductPatch } from './types';
 
 interface ProductRow {
   company_id: number;
@@ -29,19 +30,21 @@ const toProduct = (r: ProductRow): Product => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-const pgCode = (error: unknown) => (error as { code?: string }).code;
-
-export async function createProduct(companyId: number, input: ProductIn): Promise<Product> {
-  await assertCompany(companyId);
+export async function createProduct(
+  companyId: number,
+  input: ProductIn,
+  database: Queryable = db(),
+): Promise<Product> {
+  await assertCompany(companyId, database);
   try {
-    const { rows } = await query<ProductRow>(
+    const { rows } = await database.query<ProductRow>(
       `INSERT INTO products (company_id, name, sku, price_cents, stock) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${COLUMNS}`,
       [companyId, input.name, input.sku, input.priceCents, input.stock],
     );
     return toProduct(rows[0] as ProductRow);
   } catch (error: unknown) {
-    if (pgCode(error) === '23505') {
+    if (isUniqueViolation(error)) {
       throw new ConflictError(`Company ${companyId} already has a product with sku ${input.sku}`, {
         cause: error,
       });
@@ -50,8 +53,12 @@ export async function createProduct(companyId: number, input: ProductIn): Promis
   }
 }
 
-export async function getProduct(companyId: number, productId: number): Promise<Product> {
-  const { rows } = await query<ProductRow>(
+export async function getProduct(
+  companyId: number,
+  productId: number,
+  database: Queryable = db(),
+): Promise<Product> {
+  const { rows } = await database.query<ProductRow>(
     `SELECT ${COLUMNS} FROM products WHERE company_id = $1 AND id = $2`,
     [companyId, productId],
   );
@@ -63,8 +70,9 @@ export async function updateProduct(
   companyId: number,
   productId: number,
   patch: ProductPatch,
+  database: Queryable = db(),
 ): Promise<Product> {
-  const { rows } = await query<ProductRow>(
+  const { rows } = await database.query<ProductRow>(
     `UPDATE products
         SET name = coalesce($3, name), price_cents = coalesce($4, price_cents), stock = coalesce($5, stock),
             updated_at = now()
@@ -79,16 +87,17 @@ export async function updateProduct(
 /** Products by id, `limit` at a time; `q` keeps those whose name contains it (case-insensitive). */
 export async function listProducts(
   companyId: number,
-  opts: { limit: number; cursor?: string; q?: string },
+  opts: PageOptions & { q?: string },
+  database: Queryable = db(),
 ): Promise<Page<Product>> {
   const after = decodeCursor(opts.cursor, 1)?.[0] ?? 0;
   const pattern = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const { rows } = await query<ProductRow>(
+  const { rows } = await database.query<ProductRow>(
     `SELECT ${COLUMNS} FROM products
       WHERE company_id = $1 AND id > $2 AND ($3::text IS NULL OR name ILIKE $3)
       ORDER BY id LIMIT $4`,
     [companyId, after, pattern, opts.limit + 1],
   );
-  if (rows.length === 0 && after === 0) await assertCompany(companyId);
+  if (rows.length === 0 && after === 0) await assertCompany(companyId, database);
   return toPage(rows, opts.limit, toProduct, (r) => [r.id]);
 }

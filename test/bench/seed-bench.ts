@@ -11,11 +11,19 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { databaseUrl, optionsFromEnv, startCluster, stopCluster } from '../../infra/local-cluster';
+import {
+  databaseUrl,
+  optionsFromEnv,
+  startCluster,
+  stopCluster,
+  workerHosts,
+} from '../../infra/local-cluster';
+import { setupCluster } from '../../lib/cluster/setup';
+import { loadConfig } from '../../lib/config';
 import { openBulkSession } from '../../lib/db/copy';
-import { parseSeedArgs } from '../../lib/seed/args';
-import { terminalProgress } from '../../lib/seed/progress';
-import { formatSeedSummary, runSeed } from '../../lib/seed/run';
+import { parseSeedArgs } from '../../lib/jobs/seed/args';
+import { terminalProgress } from '../../lib/jobs/seed/progress';
+import { formatSeedSummary, runSeed } from '../../lib/jobs/seed/run';
 import { createScratchDatabase } from '../support/scratch-database';
 
 const LARGE = [
@@ -62,6 +70,8 @@ async function main(argv: string[]): Promise<void> {
       log: () => {},
     });
     base = databaseUrl(state);
+    // The launcher starts processes only; setup registers the workers.
+    await setupCluster(loadConfig({ ...process.env, DATABASE_URL: base, WORKER_HOSTS: workerHosts(state) }));
   }
   const scratch = await createScratchDatabase(base, 'distribushop_bench');
   try {

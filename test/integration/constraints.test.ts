@@ -1,6 +1,6 @@
-import { closePool, query, withTransaction } from '../../lib/db';
+import { closeDb, query, withTransaction } from '../support/db';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 /** Runs the statements in a transaction that is always rolled back, and returns the SQLSTATE it failed with. */
 async function failureCode(...statements: string[]): Promise<string | undefined> {

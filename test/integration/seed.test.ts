@@ -10,11 +10,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { handler as listCampaigns } from '../../functions/campaigns/list';
+import { config } from '../../lib/config';
+import { createDb, setDefaultDb } from '../../lib/db';
 import { type BulkSession, openBulkSession } from '../../lib/db/copy';
-import { SeedRefusedError, TutorialDataError } from '../../lib/seed/errors';
-import { GENERATED_TABLES, type GenerateOptions } from '../../lib/seed/generate';
-import { DEFAULTS, type SeedJob } from '../../lib/seed/options';
-import { runSeed, type SeedSummary } from '../../lib/seed/run';
+import { routes } from '../../lib/http/routes';
+import { SeedRefusedError, TutorialDataError } from '../../lib/jobs/seed/errors';
+import { GENERATED_TABLES, type GenerateOptions } from '../../lib/jobs/seed/generate';
+import { DEFAULTS, type SeedJob } from '../../lib/jobs/seed/options';
+import { runSeed, type SeedSummary } from '../../lib/jobs/seed/run';
+import { invoke } from '../support/lambda';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { describeCitus } from '../support/tiers';
 
@@ -139,39 +144,29 @@ describe('tutorial loader', () => {
       state: r.state,
       monthlyBudget: r.monthly_budget === null ? null : Number(r.monthly_budget),
     }));
-    // The handler's pool is created from DATABASE_URL when its module loads: load a fresh
-    // copy of the modules pointed at the scratch database.
-    const shared = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = scratch.url;
+    // The handler's default database, pointed at the scratch database for this request.
+    const scratchDb = createDb({ ...config(), DATABASE_URL: scratch.url });
+    const shared = setDefaultDb(scratchDb);
     try {
-      await jest.isolateModulesAsync(async () => {
-        const { handler } = await import('../../functions/campaigns/list');
-        const { routes } = await import('../../lib/http/routes');
-        const { closePool } = await import('../../lib/db');
-        const { invoke } = await import('../support/lambda');
-        try {
-          const reply = await invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
-            handler,
-            routes.listCampaigns,
-            { params: { companyId: 5 } },
-          );
-          expect(reply.status).toBe(200);
-          expect(
-            reply.body.items.map(({ name, costModel, state, monthlyBudget }) => ({
-              name,
-              costModel,
-              state,
-              monthlyBudget,
-            })),
-          ).toEqual(expected);
-          expect(reply.body.items).toHaveLength(10);
-          expect(reply.body.items.every((c) => c.companyId === 5)).toBe(true);
-        } finally {
-          await closePool();
-        }
-      });
+      const reply = await invoke<{ items: Record<string, unknown>[]; nextCursor: string | null }>(
+        listCampaigns,
+        routes.listCampaigns,
+        { params: { companyId: 5 } },
+      );
+      expect(reply.status).toBe(200);
+      expect(
+        reply.body.items.map(({ name, costModel, state, monthlyBudget }) => ({
+          name,
+          costModel,
+          state,
+          monthlyBudget,
+        })),
+      ).toEqual(expected);
+      expect(reply.body.items).toHaveLength(10);
+      expect(reply.body.items.every((c) => c.companyId === 5)).toBe(true);
     } finally {
-      process.env.DATABASE_URL = shared;
+      setDefaultDb(shared);
+      await scratchDb.close();
     }
   });
 

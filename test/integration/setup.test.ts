@@ -1,10 +1,10 @@
 import { listTables } from '../../lib/cluster/inspect';
-import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/cluster/schema';
 import { setupCluster } from '../../lib/cluster/setup';
-import { closePool, query } from '../../lib/db';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/db/catalog';
+import { closeDb, query } from '../support/db';
 import { describeCitus, describePlain, workerCount } from '../support/tiers';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 /** Everything setup decides: columns, constraints, indexes, distribution metadata, nodes, migrations. */
 async function schemaSnapshot(): Promise<unknown> {
@@ -71,6 +71,7 @@ describe('setup', () => {
       '001_reference_tables',
       '002_ad_tables',
       '003_shop_tables',
+      '004_utc_times_and_stored_responses',
     ]);
   });
 });

@@ -14,12 +14,17 @@ import {
   stopCluster,
   workerHosts,
 } from '../../infra/local-cluster';
+import { setupCluster } from '../../lib/cluster/setup';
+import { loadConfig } from '../../lib/config';
 import { banner } from './tier-banner';
 
 export default async function globalSetup(): Promise<void> {
   // Both test projects share one cluster; the second call finds it.
   if (process.env.TEST_CLUSTER_READY === '1') return;
   process.env.LOG_LEVEL ??= 'error';
+  // The cluster and every test process run outside UTC, so that a time that follows the
+  // process's or the server's zone instead of UTC fails a test (test/integration/api/time-zones.test.ts).
+  process.env.TZ = 'Asia/Tokyo';
   if (!process.env.DATABASE_URL) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-test-'));
     const defaults = optionsFromEnv();
@@ -35,18 +40,14 @@ export default async function globalSetup(): Promise<void> {
     process.env.WORKER_HOSTS = workerHosts(state);
     process.env.TEST_CLUSTER_DIR = dir;
   }
-  const { setupCluster } = await import('../../lib/cluster/setup');
-  const { closePool } = await import('../../lib/db');
   try {
-    const summary = await setupCluster();
+    const summary = await setupCluster(loadConfig());
     process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
     process.env.TEST_WORKERS = String(summary.workers.length);
   } catch (error: unknown) {
     // Jest runs no teardown when the setup fails: do not leave the servers behind.
     if (process.env.TEST_CLUSTER_DIR) stopCluster(process.env.TEST_CLUSTER_DIR, { destroy: true });
     throw error;
-  } finally {
-    await closePool();
   }
   process.env.TEST_CLUSTER_READY = '1';
   console.log(banner());

@@ -5,14 +5,13 @@
  *
  * Citus keeps one cluster's metadata per database, and this Citus does not propagate
  * CREATE DATABASE, so the database is created on the coordinator and on every worker,
- * the extension is created in each, and `infra/setup.ts` (run as a child process, so that
- * the calling process's pool keeps pointing at the shared database) registers the
+ * the extension is created in each, and setup (with a database value of its own, so the
+ * request path's default database keeps pointing at the shared database) registers the
  * workers and applies the SQL bundle, exactly as for a new cluster. On plain PostgreSQL
  * it is one database on the one node.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { setupCluster } from '../../lib/cluster/setup';
+import { loadConfig } from '../../lib/config';
 import { openBulkSession, quoteIdentifier } from '../../lib/db/copy';
 
 export interface ScratchDatabase {
@@ -39,8 +38,6 @@ async function onNode(url: string, statements: string[]): Promise<void> {
     await session.end();
   }
 }
-
-const repoRoot = path.join(__dirname, '..', '..');
 
 /**
  * Creates (or re-creates) database `name` on the cluster behind `baseUrl` and sets it up.
@@ -81,23 +78,19 @@ export async function createScratchDatabase(baseUrl: string, name: string): Prom
     if (citus) await onNode(node.target, ['CREATE EXTENSION IF NOT EXISTS citus']);
   }
   const url = withDatabase(baseUrl, name);
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
   try {
-    await promisify(execFile)(tsx, [path.join(repoRoot, 'infra', 'setup.ts')], {
-      cwd: repoRoot,
-      env: {
+    await setupCluster(
+      loadConfig({
         ...process.env,
         DATABASE_URL: url,
         WORKER_HOSTS: workers.map((w) => `${w.host}:${w.port}`).join(','),
         WORKER_SERVICE: '',
         EXPECTED_WORKERS: String(workers.length),
-        LOG_LEVEL: 'error',
-      },
-    });
+      }),
+    );
   } catch (error: unknown) {
-    const output = (error as { stdout?: string; stderr?: string }).stderr ?? '';
     await drop().catch(() => {});
-    throw new Error(`setup of scratch database ${name} failed: ${output || String(error)}`, { cause: error });
+    throw new Error(`setup of scratch database ${name} failed: ${String(error)}`, { cause: error });
   }
   return { url, citus, drop };
 }

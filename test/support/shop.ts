@@ -4,7 +4,7 @@ import { handler as createCompanyHandler } from '../../functions/companies/creat
 import { handler as placeOrderHandler } from '../../functions/orders/place';
 import { handler as createProductHandler } from '../../functions/products/create';
 import { routes } from '../../lib/http/routes';
-import type { Company, Order, Product } from '../../lib/shop/schemas';
+import type { Company, Order, Product } from '../../lib/shop/types';
 import { invoke, type Reply } from './lambda';
 
 export async function newCompany(name = `Test Co ${randomUUID().slice(0, 8)}`): Promise<Company> {

@@ -1,7 +1,5 @@
 import { normalizeItems, requestHash } from '../../lib/shop/orders';
 
-jest.mock('../../lib/db', () => ({}));
-
 describe('normalizeItems', () => {
   it('should merge duplicate products and sort by product id', () => {
     expect(

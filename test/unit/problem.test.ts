@@ -1,5 +1,5 @@
 import { InsufficientStockError, ServiceUnavailableError, ValidationError } from '../../lib/errors';
-import { toProblem } from '../../lib/http/problem';
+import { toProblem } from '../../lib/http/middleware/problem';
 import { decodeCursor, encodeCursor } from '../../lib/shop/cursor';
 
 describe('toProblem', () => {

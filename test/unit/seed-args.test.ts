@@ -1,7 +1,7 @@
 import { jobFromEvent } from '../../functions/jobs/seed';
-import { parseSeedArgs } from '../../lib/seed/args';
-import { SeedUsageError } from '../../lib/seed/errors';
-import { DEFAULTS, DEMO } from '../../lib/seed/options';
+import { parseSeedArgs } from '../../lib/jobs/seed/args';
+import { SeedUsageError } from '../../lib/jobs/seed/errors';
+import { DEFAULTS, DEMO } from '../../lib/jobs/seed/options';
 
 function usageError(argv: string[]): string {
   try {

@@ -1,4 +1,4 @@
-import { type CsvRecord, CsvSyntaxError, csvField, csvLine, readCsv } from '../../lib/seed/csv';
+import { type CsvRecord, CsvSyntaxError, csvField, csvLine, readCsv } from '../../lib/jobs/seed/csv';
 
 async function records(...chunks: string[]): Promise<CsvRecord[]> {
   const out: CsvRecord[] = [];

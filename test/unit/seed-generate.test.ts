@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../../lib/cluster/schema';
-import { readCsv } from '../../lib/seed/csv';
-import { companyPlans, type GenerateOptions, generatedTables, plannedRows } from '../../lib/seed/generate';
-import type { LoadSource } from '../../lib/seed/load';
-import { DEFAULTS } from '../../lib/seed/options';
+import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../../lib/db/catalog';
+import { readCsv } from '../../lib/jobs/seed/csv';
+import {
+  companyPlans,
+  type GenerateOptions,
+  generatedTables,
+  plannedRows,
+} from '../../lib/jobs/seed/generate';
+import type { LoadSource } from '../../lib/jobs/seed/load';
+import { DEFAULTS } from '../../lib/jobs/seed/options';
 
 const small: GenerateOptions = {
   ...DEFAULTS,

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { TutorialDataError } from '../../lib/seed/errors';
-import { tutorialSources } from '../../lib/seed/tutorial';
+import { TutorialDataError } from '../../lib/jobs/seed/errors';
+import { tutorialSources } from '../../lib/jobs/seed/tutorial';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 

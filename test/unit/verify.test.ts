@@ -1,6 +1,6 @@
 import type { ClusterNode, TableDistribution } from '../../lib/cluster/inspect';
-import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/cluster/schema';
 import { verify } from '../../lib/cluster/verify';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/db/catalog';
 
 const worker = (port: number): ClusterNode => ({
   nodeId: port,

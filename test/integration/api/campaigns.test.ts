@@ -1,12 +1,12 @@
 import { handler as getCampaign } from '../../../functions/campaigns/get';
 import { handler as listCampaigns } from '../../../functions/campaigns/list';
-import { closePool, query } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
-import type { Campaign, CampaignDetail, Page } from '../../../lib/shop/schemas';
+import type { Campaign, CampaignDetail, Page } from '../../../lib/shop/types';
+import { closeDb, query } from '../../support/db';
 import { invoke } from '../../support/lambda';
 import { newCompany } from '../../support/shop';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 const BUDGETS: [string, string, number | null][] = [
   ['Spring', 'running', 500],

@@ -3,13 +3,13 @@ import { handler as createProduct } from '../../../functions/products/create';
 import { handler as getProduct } from '../../../functions/products/get';
 import { handler as listProducts } from '../../../functions/products/list';
 import { handler as updateProduct } from '../../../functions/products/update';
-import { closePool } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
-import type { Page, Product } from '../../../lib/shop/schemas';
+import type { Page, Product } from '../../../lib/shop/types';
+import { closeDb } from '../../support/db';
 import { invoke } from '../../support/lambda';
 import { newCompany, newProduct } from '../../support/shop';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 describe('companies', () => {
   it('should create a company and get it back', async () => {

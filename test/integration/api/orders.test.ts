@@ -4,13 +4,13 @@ import { handler as getOrder } from '../../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../../functions/orders/list-by-customer';
 import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { handler as getProduct } from '../../../functions/products/get';
-import { closePool, query } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
-import type { Order, Page, Product } from '../../../lib/shop/schemas';
-import { invoke } from '../../support/lambda';
+import type { Order, Page, Product } from '../../../lib/shop/types';
+import { closeDb, query } from '../../support/db';
+import { context, httpEvent, invoke } from '../../support/lambda';
 import { newCompany, newProduct, placeOrder } from '../../support/shop';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 async function stockOf(companyId: number, productId: number): Promise<number> {
   const reply = await invoke<Product>(getProduct, routes.getProduct, { params: { companyId, productId } });
@@ -202,6 +202,57 @@ describe('idempotency', () => {
     expect(other.status).toBe(422);
     expect(other.body.type).toBe('/problems/idempotency-key-reused');
     expect(await stockOf(company.id, product.id)).toBe(4);
+  });
+
+  it('should replay the stored response byte for byte', async () => {
+    const company = await newCompany();
+    const product = await newProduct(company.id, { stock: 5 });
+    const event = {
+      params: { companyId: company.id },
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        customer: { email: 'bytes@example.com', name: 'B' },
+        items: [{ productId: product.id, quantity: 1 }],
+      },
+    };
+    const first = await placeOrderHandler(httpEvent(routes.placeOrder, event), context);
+    const again = await placeOrderHandler(httpEvent(routes.placeOrder, event), context);
+    expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+    expect(again.body).toBe(first.body);
+  });
+
+  it('should treat a key as new once it has expired (24 h by default)', async () => {
+    const company = await newCompany();
+    const product = await newProduct(company.id, { stock: 5 });
+    const key = randomUUID();
+    const body = {
+      customer: { email: 'old@example.com', name: 'O' },
+      items: [{ productId: product.id, quantity: 1 }],
+    };
+    const first = await placeOrder(company.id, body, key);
+    expect(first.status).toBe(201);
+    const { rows } = await query<{ hours: number }>(
+      `SELECT round(extract(epoch FROM expires_at - created_at) / 3600)::int AS hours
+         FROM idempotency_keys WHERE company_id = $1 AND key = $2`,
+      [company.id, key],
+    );
+    expect(rows[0]?.hours).toBe(24);
+    await query(
+      "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE company_id = $1 AND key = $2",
+      [company.id, key],
+    );
+    const again = await placeOrder(company.id, body, key);
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(first.body.id);
+    const other = await placeOrder(
+      company.id,
+      { ...body, items: [{ productId: product.id, quantity: 2 }] },
+      key,
+    );
+    // Still remembered: the key now belongs to the second order.
+    expect(other.status).toBe(422);
+    expect(await stockOf(company.id, product.id)).toBe(3);
+    expect(await orderCount(company.id)).toBe(2);
   });
 
   it('should let a key be reused by another company', async () => {

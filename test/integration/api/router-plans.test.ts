@@ -13,13 +13,13 @@ import { handler as listCustomerOrders } from '../../../functions/orders/list-by
 import { handler as getProduct } from '../../../functions/products/get';
 import { handler as listProducts } from '../../../functions/products/list';
 import { handler as updateProduct } from '../../../functions/products/update';
-import { closePool, query } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
+import { closeDb, query } from '../../support/db';
 import { invoke } from '../../support/lambda';
 import { newCompany, newProduct, placeOrder } from '../../support/shop';
 import { describeCitus } from '../../support/tiers';
 
-afterAll(closePool);
+afterAll(closeDb);
 
 interface Statement {
   text: string;

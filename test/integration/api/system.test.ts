@@ -1,12 +1,15 @@
+import { Pool } from 'pg';
 import { handler as createCompany } from '../../../functions/companies/create';
+import { handler as getOrder } from '../../../functions/orders/get';
 import { handler as health } from '../../../functions/system/health';
 import { handler as openapi } from '../../../functions/system/openapi';
-import * as db from '../../../lib/db';
+import { config } from '../../../lib/config';
+import { closeDb, createDb, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
 import { invoke } from '../../support/lambda';
 import { hasCitus, workerCount } from '../../support/tiers';
 
-afterAll(db.closePool);
+afterAll(closeDb);
 afterEach(() => jest.restoreAllMocks());
 
 describe('health', () => {
@@ -23,32 +26,28 @@ describe('health', () => {
   it('should answer 503 with Retry-After when the coordinator is down (a real refused connection)', async () => {
     const { findFreePortRange } = await import('../../../infra/local-cluster');
     const deadPort = await findFreePortRange(1);
-    const shared = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${deadPort}/distribushop`;
+    const dead = createDb({
+      ...config(),
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/distribushop`,
+    });
+    const shared = setDefaultDb(dead);
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      await jest.isolateModulesAsync(async () => {
-        const { handler } = await import('../../../functions/orders/get');
-        const { closePool } = await import('../../../lib/db');
-        try {
-          const reply = await invoke(handler, routes.getOrder, { params: { companyId: 1, orderId: 1 } });
-          expect(reply.status).toBe(503);
-          expect(reply.headers['Retry-After']).toBe('5');
-          expect(reply.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
-          expect(JSON.stringify(reply.body)).not.toContain(String(deadPort));
-        } finally {
-          await closePool();
-        }
-      });
+      const reply = await invoke(getOrder, routes.getOrder, { params: { companyId: 1, orderId: 1 } });
+      expect(reply.status).toBe(503);
+      expect(reply.headers['Retry-After']).toBe('5');
+      expect(reply.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+      expect(JSON.stringify(reply.body)).not.toContain(String(deadPort));
     } finally {
-      process.env.DATABASE_URL = shared;
+      setDefaultDb(shared);
+      await dead.close();
     }
     expect(logged.mock.calls.flat().join('\n')).toContain('ECONNREFUSED');
   });
 
   it('should answer 503 with Retry-After when the database cannot be reached', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    jest.spyOn(db.pool, 'query').mockImplementation(() => Promise.reject(refused));
+    jest.spyOn(Pool.prototype, 'query').mockImplementation(() => Promise.reject(refused));
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const reply = await invoke(health, routes.health);
     expect(reply.status).toBe(503);
@@ -60,7 +59,7 @@ describe('health', () => {
 describe('errors', () => {
   it('should answer an unexpected error with a generic 500 that leaks no SQL or stack', async () => {
     const sqlError = Object.assign(new Error('column "secret_column" does not exist'), { code: '42703' });
-    jest.spyOn(db.pool, 'query').mockImplementation(() => Promise.reject(sqlError));
+    jest.spyOn(Pool.prototype, 'query').mockImplementation(() => Promise.reject(sqlError));
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const reply = await invoke(createCompany, routes.createCompany, { body: { name: 'Boom' } });
     // The cause goes to the log, with the request id, and nowhere else.

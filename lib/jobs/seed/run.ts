@@ -4,7 +4,7 @@
  * summary. The command line (infra/seed.ts) and the job (functions/jobs/seed.ts) call this.
  */
 import { rm } from 'node:fs/promises';
-import { openBulkSession } from '../db/copy';
+import { openBulkSession } from '../../db/copy';
 import { type GenerateOptions, generatedTables } from './generate';
 import { type LoadResult, type LoadSource, loadSources } from './load';
 import type { SeedJob } from './options';

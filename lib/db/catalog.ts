@@ -1,4 +1,8 @@
-/** What the SQL bundle builds, as facts the setup check, the status and the tests share. */
+/**
+ * The database's catalogue: what the SQL bundle builds, as facts the setup check, the
+ * API contract, the seeder, the cluster status and the tests share. The values mirror
+ * the bundle's CHECK constraints (sql/002_ad_tables.sql, sql/003_shop_tables.sql).
+ */
 
 export const REFERENCE_TABLES = ['currencies', 'categories', 'geo_ips'] as const;
 
@@ -16,14 +20,12 @@ export const DISTRIBUTED_TABLES = [
   { table: 'idempotency_keys', column: 'company_id' },
 ] as const;
 
-/** Values the bundle's CHECK constraints allow (sql/002_ad_tables.sql, sql/003_shop_tables.sql). */
 export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;
 export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'archived', 'completed'] as const;
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'cancelled'] as const;
 /** products.sku CHECK. */
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export type DistributedTable = (typeof DISTRIBUTED_TABLES)[number]['table'];
-export type ReferenceTable = (typeof REFERENCE_TABLES)[number];
-
-export const ALL_TABLES: readonly string[] = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)];
+export type CostModel = (typeof COST_MODELS)[number];
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+export type OrderStatus = (typeof ORDER_STATUSES)[number];

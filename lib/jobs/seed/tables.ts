@@ -4,7 +4,7 @@
  * published; the shop tables follow sql/003_shop_tables.sql.
  */
 
-import { DISTRIBUTED_TABLES } from '../cluster/schema';
+import { DISTRIBUTED_TABLES } from '../../db/catalog';
 
 export const SEED_COLUMNS = {
   companies: ['id', 'name', 'image_url', 'created_at', 'updated_at'],

@@ -3,7 +3,7 @@
  * database that already has data unless asked to reset it, streams every table through
  * COPY, and moves each id sequence past the loaded ids. Any failure rolls it all back.
  */
-import type { BulkQueryable, BulkSession } from '../db/copy';
+import type { BulkQueryable, BulkSession } from '../../db/copy';
 import { SeedRefusedError } from './errors';
 import { type Progress, silentProgress } from './progress';
 import { RESET_TABLES, SERIAL_TABLES, type SeedTable } from './tables';

@@ -18,8 +18,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { CAMPAIGN_STATES, COST_MODELS } from '../cluster/schema';
-import { databaseErrorFields } from '../db/copy';
+import { CAMPAIGN_STATES, COST_MODELS } from '../../db/catalog';
+import { databaseError, messageOf } from '../../db/errors';
 import { CsvSyntaxError, readCsv } from './csv';
 import { TutorialDataError } from './errors';
 import type { LoadSource } from './load';
@@ -304,8 +304,8 @@ async function lineOfError(filePath: string, spec: TutorialFileSpec, where?: str
 
 /** A server error during a file's COPY, traced back to its line where the server says enough. */
 async function explainCopyError(filePath: string, spec: TutorialFileSpec, error: unknown): Promise<Error> {
-  const fields = databaseErrorFields(error);
-  if (!fields) return error instanceof Error ? error : new Error(String(error));
+  const fields = databaseError(error);
+  if (!fields?.fromServer) return fields ? (error as Error) : new Error(String(error));
   const file = path.basename(filePath);
   const what = `${unshard(fields.message)}${fields.detail ? ` (${unshard(fields.detail)})` : ''}`;
   const found = await lineOfError(filePath, spec, fields.where, fields.detail);
@@ -378,10 +378,8 @@ export async function downloadTutorial(baseUrl: string): Promise<string> {
       try {
         response = await fetch(url);
       } catch (error: unknown) {
-        const cause =
-          error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
         throw new TutorialDataError(
-          `cannot download ${url} (${cause}); is this machine online? Otherwise download the files and use --tutorial DIR`,
+          `cannot download ${url} (${messageOf(error)}); is this machine online? Otherwise download the files and use --tutorial DIR`,
           file,
           undefined,
           { cause: error },

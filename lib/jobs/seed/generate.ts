@@ -7,7 +7,7 @@
  * with nothing kept in memory, and the same seed gives the same bytes.
  */
 
-import { CAMPAIGN_STATES, COST_MODELS, type ORDER_STATUSES } from '../cluster/schema';
+import { CAMPAIGN_STATES, COST_MODELS, type ORDER_STATUSES } from '../../db/catalog';
 import { csvLine } from './csv';
 import type { LoadSource } from './load';
 import { type Random, randomFor } from './random';

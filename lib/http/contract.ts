@@ -1,10 +1,16 @@
 /**
  * The API contract as zod schemas: JSON in camelCase, money as integer cents, ids as
  * JSON numbers. Handlers validate with these and the OpenAPI document is generated
- * from them, so the two cannot drift.
+ * from them, so the two cannot drift; the services' own types (lib/shop/types.ts) are
+ * checked against them at compile time at the end of this file.
+ *
+ * OpenAPI details are zod's own metadata (`.meta()`), so a function that validates with
+ * these schemas does not bundle the OpenAPI generator; only the openapi function does.
  */
-import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../cluster/schema';
-import { z } from '../http/zod';
+import { z } from 'zod';
+import type { HealthReport } from '../cluster/inspect';
+import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
+import type * as shop from '../shop/types';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
@@ -14,11 +20,11 @@ export const idParam = z
   .regex(/^[1-9]\d{0,15}$/, 'must be a positive whole number')
   .transform(Number)
   .pipe(z.number().max(MAX_ID, 'is too large'))
-  .openapi({ type: 'integer', minimum: 1, example: 5 });
+  .meta({ type: 'integer', minimum: 1, example: 5 });
 
 export const id = z.number().int().min(1).max(MAX_ID);
 const cents = z.number().int().min(0).max(1_000_000_000_00);
-const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
+const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
 
 export const companyPath = z.object({ companyId: idParam });
 export const productPath = z.object({ companyId: idParam, productId: idParam });
@@ -34,14 +40,14 @@ const limit = (fallback: number, max: number) =>
     .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
     .optional()
     .transform((v) => v ?? fallback)
-    .openapi({ type: 'integer', minimum: 1, maximum: max, default: fallback });
+    .meta({ type: 'integer', minimum: 1, maximum: max, default: fallback });
 
 const cursor = z
   .string()
   .max(200)
   .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor returned by this API')
   .optional()
-  .openapi({ description: 'The `nextCursor` of the previous page' });
+  .meta({ description: 'The `nextCursor` of the previous page' });
 
 export const pageQuery = z.object({ limit: limit(20, 100), cursor }).strict();
 
@@ -49,7 +55,7 @@ export const productListQuery = z
   .object({
     limit: limit(20, 100),
     cursor,
-    q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the product name' }),
+    q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the product name' }),
   })
   .strict();
 
@@ -63,10 +69,10 @@ export const campaignListQuery = z
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 
-export const companyIn = z.object({ name }).strict().openapi('CompanyIn');
+export const companyIn = z.object({ name }).strict().meta({ id: 'CompanyIn' });
 export const companyOut = z
   .object({ id, name: z.string(), imageUrl: z.string().nullable(), createdAt: timestamp })
-  .openapi('Company');
+  .meta({ id: 'Company' });
 
 export const productIn = z
   .object({
@@ -76,14 +82,14 @@ export const productIn = z
     stock: z.number().int().min(0).max(1_000_000_000),
   })
   .strict()
-  .openapi('ProductIn');
+  .meta({ id: 'ProductIn' });
 
 export const productPatch = productIn
   .pick({ name: true, priceCents: true, stock: true })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give at least one of name, priceCents, stock')
-  .openapi('ProductPatch');
+  .meta({ id: 'ProductPatch' });
 
 export const productOut = z
   .object({
@@ -96,12 +102,12 @@ export const productOut = z
     createdAt: timestamp,
     updatedAt: timestamp,
   })
-  .openapi('Product');
+  .meta({ id: 'Product' });
 
 export const orderItemIn = z
   .object({ productId: id, quantity: z.number().int().min(1).max(10_000) })
   .strict()
-  .openapi('OrderItemIn');
+  .meta({ id: 'OrderItemIn' });
 
 export const orderIn = z
   .object({
@@ -123,13 +129,13 @@ export const orderIn = z
     items: z.array(orderItemIn).min(1, 'must hold at least one item').max(100),
   })
   .strict()
-  .openapi('OrderIn');
+  .meta({ id: 'OrderIn' });
 
 export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string({ error: 'the Idempotency-Key header is required' })
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
-    .openapi({
+    .meta({
       description: 'A unique key per order; a retry with the same key and body returns the same order',
     }),
 });
@@ -145,7 +151,7 @@ export const orderOut = z
     items: z.array(z.object({ productId: id, quantity: z.number().int(), unitPriceCents: cents })),
     createdAt: timestamp,
   })
-  .openapi('Order');
+  .meta({ id: 'Order' });
 
 export const campaignOut = z
   .object({
@@ -156,7 +162,7 @@ export const campaignOut = z
     state: z.enum(CAMPAIGN_STATES),
     monthlyBudget: z.number().int().nullable(),
   })
-  .openapi('Campaign');
+  .meta({ id: 'Campaign' });
 
 export const adOut = z
   .object({
@@ -164,19 +170,19 @@ export const adOut = z
     name: z.string(),
     imageUrl: z.string().nullable(),
     targetUrl: z.string().nullable(),
-    impressionsCount: z.number().int().openapi({ description: 'The counter stored on the ad' }),
+    impressionsCount: z.number().int().meta({ description: 'The counter stored on the ad' }),
     clicksCount: z.number().int(),
-    impressions: z.number().int().openapi({ description: 'Impressions recorded for the ad' }),
-    clicks: z.number().int().openapi({ description: 'Clicks recorded for the ad' }),
+    impressions: z.number().int().meta({ description: 'Impressions recorded for the ad' }),
+    clicks: z.number().int().meta({ description: 'Clicks recorded for the ad' }),
   })
-  .openapi('Ad');
+  .meta({ id: 'Ad' });
 
 export const campaignDetailOut = campaignOut
   .extend({ blacklistedSiteUrls: z.array(z.string()), ads: z.array(adOut) })
-  .openapi('CampaignDetail');
+  .meta({ id: 'CampaignDetail' });
 
 export const page = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id: name });
 
 export const healthOut = z
   .object({
@@ -185,19 +191,20 @@ export const healthOut = z
     citusVersion: z.string().nullable(),
     activeWorkers: z.number().int(),
   })
-  .openapi('Health');
+  .meta({ id: 'Health' });
 
-export type CompanyIn = z.infer<typeof companyIn>;
-export type Company = z.infer<typeof companyOut>;
-export type ProductIn = z.infer<typeof productIn>;
-export type ProductPatch = z.infer<typeof productPatch>;
-export type Product = z.infer<typeof productOut>;
-export type OrderIn = z.infer<typeof orderIn>;
-export type Order = z.infer<typeof orderOut>;
-export type Campaign = z.infer<typeof campaignOut>;
-export type CampaignDetail = z.infer<typeof campaignDetailOut>;
-export type Health = z.infer<typeof healthOut>;
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** Compile-time proof that each schema's parsed type is exactly the service's type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ContractMatchesServices = [
+  Assert<Same<z.output<typeof companyIn>, shop.CompanyIn>>,
+  Assert<Same<z.output<typeof companyOut>, shop.Company>>,
+  Assert<Same<z.output<typeof productIn>, shop.ProductIn>>,
+  Assert<Same<z.output<typeof productPatch>, shop.ProductPatch>>,
+  Assert<Same<z.output<typeof productOut>, shop.Product>>,
+  Assert<Same<z.output<typeof orderIn>, shop.OrderIn>>,
+  Assert<Same<z.output<typeof orderOut>, shop.Order>>,
+  Assert<Same<z.output<typeof campaignOut>, shop.Campaign>>,
+  Assert<Same<z.output<typeof campaignDetailOut>, shop.CampaignDetail>>,
+  Assert<Same<z.output<typeof healthOut>, HealthReport>>,
+];

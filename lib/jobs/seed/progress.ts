@@ -3,6 +3,7 @@
  * few seconds elsewhere (CI, pipes, Lambda logs), or nothing.
  */
 import { Presets, SingleBar } from 'cli-progress';
+import { loadCliConfig } from '../../config';
 
 export interface Progress {
   /** A table starts: `rows` of the load's `total` are its. */
@@ -88,7 +89,6 @@ export function barProgress(total: number): Progress {
 
 /** The bar (on stderr) on a terminal, plain lines on stderr when stdout is not a TTY or CI=true. */
 export function terminalProgress(total: number): Progress {
-  const ci = process.env.CI === 'true' || process.env.CI === '1';
-  if (process.stdout.isTTY && process.stderr.isTTY && !ci) return barProgress(total);
+  if (process.stdout.isTTY && process.stderr.isTTY && !loadCliConfig().CI) return barProgress(total);
   return lineProgress(total, (line) => process.stderr.write(`${line}\n`));
 }

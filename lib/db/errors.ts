@@ -1,0 +1,118 @@
+/**
+ * Reading database and connection errors, whatever raised them: node-postgres, postgres.js,
+ * or Node's own sockets. Errors are recognised by their fields, never by `instanceof`:
+ * socket errors come from Node's realm, which is not the caller's under a test runner's
+ * module sandbox, and the two drivers have error classes of their own.
+ */
+
+/** SQLSTATEs the code acts on (PostgreSQL, Appendix A). */
+export const SQLSTATE = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  notNullViolation: '23502',
+  queryCanceled: '57014',
+  adminShutdown: '57P01',
+  crashShutdown: '57P02',
+  cannotConnectNow: '57P03',
+  tooManyConnections: '53300',
+  objectInUse: '55006',
+  lockNotAvailable: '55P03',
+} as const;
+
+/** What the server said about a failed statement, or what the socket said. */
+export interface DatabaseErrorFields {
+  message: string;
+  /** SQLSTATE for a server error; a Node code such as ECONNREFUSED for a socket error. */
+  code?: string;
+  detail?: string;
+  hint?: string;
+  /** The error context, e.g. `COPY campaigns, line 3, column monthly_budget: "x"`. */
+  where?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+  /** True for an error the server sent (it has a severity); false for a client or socket error. */
+  fromServer: boolean;
+}
+
+function field(error: object, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value: unknown = (error as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/**
+ * The fields of a database or connection error (node-postgres names them `table`,
+ * `constraint`; postgres.js `table_name`, `constraint_name`), or undefined for anything
+ * that is not an error object.
+ */
+export function databaseError(error: unknown): DatabaseErrorFields | undefined {
+  if (typeof error !== 'object' || error === null || !('message' in error)) return undefined;
+  const message = field(error, 'message') ?? '';
+  return {
+    message,
+    code: field(error, 'code'),
+    detail: field(error, 'detail'),
+    hint: field(error, 'hint'),
+    where: field(error, 'where'),
+    table: field(error, 'table', 'table_name'),
+    column: field(error, 'column', 'column_name'),
+    constraint: field(error, 'constraint', 'constraint_name'),
+    fromServer: field(error, 'severity', 'severity_local') !== undefined,
+  };
+}
+
+/** The SQLSTATE (or socket code) of an error, if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  return databaseError(error)?.code;
+}
+
+export const isUniqueViolation = (error: unknown): boolean => errorCode(error) === SQLSTATE.uniqueViolation;
+
+const UNAVAILABLE_CODES = new Set<string>([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  SQLSTATE.adminShutdown,
+  SQLSTATE.crashShutdown,
+  SQLSTATE.cannotConnectNow,
+  SQLSTATE.queryCanceled,
+  SQLSTATE.tooManyConnections,
+]);
+
+// node-postgres reports a pool wait and a dropped connection without a code; Citus reports
+// a worker it cannot reach as XX000 with this text.
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connection to the remote node|could not establish any connections to the node/i;
+
+/** True when an error means the database (or a node behind the coordinator) cannot serve now. */
+export function isUnavailable(error: unknown): boolean {
+  const fields = databaseError(error);
+  if (!fields) return false;
+  const { code, message } = fields;
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return UNAVAILABLE_MESSAGES.test(message);
+}
+
+/** The root cause's first line: what the database or the network said. */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { cause, message, name } = error as { cause?: unknown; message?: unknown; name?: unknown };
+    if (cause !== undefined && cause !== null) return messageOf(cause);
+    const text =
+      typeof message === 'string' && message !== '' ? message : typeof name === 'string' ? name : '';
+    if (text) return text.split('\n')[0] ?? text;
+  }
+  return String(error);
+}
