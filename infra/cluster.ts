@@ -1,21 +1,67 @@
 /**
- * `npm run cluster -- start|stop|status|url|env [--destroy]`: the local cluster from the command line.
- * Settings come from the environment (CLUSTER_DIR, CLUSTER_WORKERS, CLUSTER_PORT, CLUSTER_CITUS, PG_BIN).
+ * `npm run cluster -- COMMAND`: the local cluster's processes (start, stop, status, url,
+ * env, add-worker, stop-node, start-node, freeze, thaw), and the operations any Citus
+ * cluster at DATABASE_URL supports (rebalance, remove-worker; the local cluster's URL
+ * when DATABASE_URL is unset). The launcher's settings are CLUSTER_* and PG_BIN.
  */
-
+import {
+  describeRebalance,
+  type RebalanceStatus,
+  startRebalance,
+  waitForRebalance,
+} from '../lib/cluster/rebalance';
+import { formatSummary, setupCluster } from '../lib/cluster/setup';
+import { parseHostPort } from '../lib/cluster/workers';
+import { removeWorker } from '../lib/cluster/workers-admin';
+import { type Config, loadConfig } from '../lib/config';
+import { createDb, type Db } from '../lib/db';
 import { runCli } from './cli';
 import {
+  addWorker,
   clusterStatus,
   databaseUrl,
   describeCluster,
   optionsFromEnv,
   readState,
+  signalNode,
   startCluster,
+  startNodeByName,
   stopCluster,
+  stopNodeByName,
   workerHosts,
 } from './local-cluster';
 
-const USAGE = 'usage: npm run cluster -- start | stop [--destroy] | status | url | env';
+const USAGE = `usage: npm run cluster -- COMMAND
+  start | stop [--destroy] | status | url | env      the local cluster
+  add-worker [--wait]                                one more local worker, registered, shards rebalanced onto it
+  stop-node NAME | start-node NAME                   stop or start one local node (worker2, coordinator)
+  freeze NAME | thaw NAME                            SIGSTOP / SIGCONT one local node: a hung host
+  rebalance [--wait]                                 start Citus's background rebalancer at DATABASE_URL
+  remove-worker HOST:PORT                            move a worker's shards away, then remove it (scale down)`;
+
+/** The cluster operations' database: DATABASE_URL, else the local cluster's. */
+function operationsConfig(dir: string): Config {
+  const state = readState(dir);
+  const env = { ...process.env };
+  if (!env.DATABASE_URL && state) {
+    env.DATABASE_URL = databaseUrl(state);
+    env.WORKER_HOSTS ??= workerHosts(state);
+  }
+  return loadConfig({ LOG_LEVEL: 'error', ...env });
+}
+
+async function withOperations<T>(dir: string, work: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = operationsConfig(dir);
+  // Shard moves take as long as they take; a session without a statement timeout.
+  const db = createDb({ ...cfg, DB_STATEMENT_TIMEOUT_MS: 0 }, { applicationName: 'distribushop-cluster' });
+  try {
+    return await work(db, cfg);
+  } finally {
+    await db.close();
+  }
+}
+
+const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(status));
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv;
@@ -60,6 +106,55 @@ async function main(argv: string[]): Promise<number> {
           `export DATABASE_URL='${databaseUrl(state)}'\nexport WORKER_HOSTS='${workerHosts(state)}'`,
         );
       return 0;
+    }
+    case 'add-worker': {
+      const { node, state } = await addWorker(options.dir, { fast: options.fast, log: options.log });
+      console.log(`started ${node.name} on ${node.host}:${node.port}; registering it`);
+      process.env.WORKER_HOSTS = workerHosts(state);
+      return withOperations(options.dir, async (db, cfg) => {
+        console.log(formatSummary(await setupCluster(cfg, db)));
+        if (flags.includes('--wait')) await waitForRebalance(db, printStatus);
+        return 0;
+      });
+    }
+    case 'stop-node':
+    case 'start-node':
+    case 'freeze':
+    case 'thaw': {
+      const name = flags[0];
+      if (!name) {
+        console.error(USAGE);
+        return 2;
+      }
+      if (command === 'stop-node') stopNodeByName(options.dir, name);
+      else if (command === 'start-node') startNodeByName(options.dir, name);
+      else signalNode(options.dir, name, command === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+      console.log(`${command} ${name}: done`);
+      return 0;
+    }
+    case 'rebalance':
+      return withOperations(options.dir, async (db) => {
+        const started = await startRebalance(db);
+        if (started.outcome === 'balanced') console.log('balanced: no shard needs to move');
+        else if (started.outcome === 'already-running') printStatus(started.status);
+        else console.log(`started rebalance job ${started.jobId}: ${started.moves} shard group moves`);
+        if (flags.includes('--wait') && started.outcome !== 'balanced') {
+          const last = await waitForRebalance(db, printStatus);
+          return last.state === 'finished' ? 0 : 1;
+        }
+        return 0;
+      });
+    case 'remove-worker': {
+      const target = flags[0];
+      if (!target || !/^[^\s:]+:\d+$/.test(target)) {
+        console.error(USAGE);
+        return 2;
+      }
+      return withOperations(options.dir, async (db) => {
+        const { movedShards } = await removeWorker(db, parseHostPort(target));
+        console.log(`moved ${movedShards} shard placements off ${target} and removed it from the cluster`);
+        return 0;
+      });
     }
     default:
       console.error(USAGE);

@@ -363,7 +363,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
     }
   }
   for (const node of allNodes(state)) initNode(state, account, node, options.fast, options.log);
-  writeFileSync(path.join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  writeState(state);
   for (const node of allNodes(state)) startNode(state, account, node, options.log);
   for (const node of allNodes(state)) ensureDatabase(state, account, node);
   return state;
@@ -377,17 +377,133 @@ export function stopCluster(dir: string, opts: { destroy?: boolean; log?: (l: st
     for (const node of [...state.workers, state.coordinator]) {
       if (!isRunning(state, account, node)) continue;
       opts.log?.(`stop ${node.name}`);
-      run(account, path.join(state.pgBin, 'pg_ctl'), [
-        'stop',
-        '-D',
-        nodeDir(state, node),
-        '-m',
-        'fast',
-        '-w',
-      ]);
+      // A frozen node would never finish a fast shutdown.
+      signalNode(dir, node.name, 'SIGCONT');
+      stopNode(state, account, node);
     }
   }
   if (opts.destroy) rmSync(dir, { recursive: true, force: true });
+}
+
+function writeState(state: ClusterState): void {
+  writeFileSync(path.join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+function requireState(dir: string): ClusterState {
+  const state = readState(dir);
+  if (!state) throw new Error(`no cluster in ${dir} (npm run cluster -- start)`);
+  return state;
+}
+
+function findNode(state: ClusterState, name: string): NodeAddress {
+  const node = allNodes(state).find((n) => n.name === name);
+  if (!node) {
+    throw new Error(
+      `no node named "${name}"; the nodes are ${allNodes(state)
+        .map((n) => n.name)
+        .join(', ')}`,
+    );
+  }
+  return node;
+}
+
+function stopNode(state: ClusterState, account: RunAs, node: NodeAddress): void {
+  if (!isRunning(state, account, node)) return;
+  run(account, path.join(state.pgBin, 'pg_ctl'), ['stop', '-D', nodeDir(state, node), '-m', 'fast', '-w']);
+}
+
+/**
+ * Starts one more worker (the next name, the first free port after the others), with the
+ * database and extension every node has. Registering it and moving shards onto it is
+ * setup's job, as for any worker.
+ */
+export async function addWorker(dir: string, opts: { fast?: boolean; log?: (l: string) => void } = {}) {
+  const state = requireState(dir);
+  if (!state.citus) throw new Error('the local cluster is plain PostgreSQL (no Citus): it has no workers');
+  const account = serverAccount();
+  const taken = allNodes(state).map((n) => n.port);
+  let port = Math.max(...taken) + 1;
+  while (!(await portIsFree(port))) port += 1;
+  const numbers = state.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? 0));
+  const node: NodeAddress = { name: `worker${Math.max(0, ...numbers) + 1}`, host: HOST, port };
+  const log = opts.log ?? (() => {});
+  initNode(state, account, node, opts.fast ?? false, log);
+  state.workers.push(node);
+  writeState(state);
+  startNode(state, account, node, log);
+  ensureDatabase(state, account, node);
+  return { state, node };
+}
+
+/** Stops one node by name (`worker2`, `coordinator`); its data stays. */
+export function stopNodeByName(dir: string, name: string): NodeAddress {
+  const state = requireState(dir);
+  const node = findNode(state, name);
+  stopNode(state, serverAccount(), node);
+  return node;
+}
+
+/** Starts one stopped node by name. */
+export function startNodeByName(dir: string, name: string): NodeAddress {
+  const state = requireState(dir);
+  const node = findNode(state, name);
+  startNode(state, serverAccount(), node, () => {});
+  return node;
+}
+
+/**
+ * Restarts a node on another port, as a host that comes back under a new address would:
+ * its data is the same server's, but what the coordinator registered no longer reaches it.
+ */
+export function moveNode(dir: string, name: string, port: number): NodeAddress {
+  const state = requireState(dir);
+  const node = findNode(state, name);
+  const account = serverAccount();
+  stopNode(state, account, node);
+  const conf = path.join(nodeDir(state, node), 'postgresql.auto.conf');
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^port = '?\d+'?$/m, `port = ${port}`));
+  node.port = port;
+  writeState(state);
+  startNode(state, account, node, () => {});
+  return node;
+}
+
+/** The process ids of a running node: its postmaster and every backend and worker process under it. */
+export function nodeProcessIds(dir: string, name: string): number[] {
+  const state = requireState(dir);
+  const node = findNode(state, name);
+  const pidFile = path.join(nodeDir(state, node), 'postmaster.pid');
+  if (!existsSync(pidFile)) return [];
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The parent pid is the 4th field, after the command in parentheses.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+/**
+ * Freezes (SIGSTOP) or thaws (SIGCONT) every process of a node: a hung host, which
+ * accepts connections and never answers, unlike a stopped one, which refuses them.
+ */
+export function signalNode(dir: string, name: string, signal: 'SIGSTOP' | 'SIGCONT'): number[] {
+  const pids = nodeProcessIds(dir, name);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // a backend that just ended
+    }
+  }
+  return pids;
 }
 
 export function clusterStatus(dir: string): { state: ClusterState; nodes: NodeStatus[] } | null {

@@ -36,7 +36,10 @@ export const databaseSection = z.object({
   DB_POOL_MAX: intFromEnv(5, 1, 100),
   DB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
   DB_IDLE_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
-  DB_STATEMENT_TIMEOUT_MS: intFromEnv(15_000, 100, 3_600_000),
+  /** Bounds every statement of a request, lock waits and a hung worker included. */
+  DB_STATEMENT_TIMEOUT_MS: intFromEnv(2_500, 100, 3_600_000),
+  /** Citus's connection timeout from the coordinator to a worker, for these sessions (Citus's own default: 30 s). */
+  DB_NODE_CONNECT_TIMEOUT_MS: intFromEnv(1_500, 100, 60_000),
 });
 
 /** The HTTP functions. */
@@ -73,6 +76,10 @@ export const setupSection = z.object({
   /** How many active workers setup must find; default: as many as were configured. */
   EXPECTED_WORKERS: z.coerce.number().int().min(0).max(1000).optional(),
   SETUP_WAIT_SECONDS: intFromEnv(60, 0, 3600),
+  /** How long setup waits for each configured worker to answer before it names it and stops. */
+  WORKER_WAIT_SECONDS: intFromEnv(10, 0, 3600),
+  /** `auto`: after workers are added, setup starts Citus's background rebalancer; `off`: it only says one is needed. */
+  SETUP_REBALANCE: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
   /** The SQL bundle's folder; default: the `sql/` folder nearest the code. */
   SQL_DIR: z.string().trim().min(1).optional(),
   /** The coordinator as the workers reach it, when that differs from DATABASE_URL's host. */
@@ -132,7 +139,12 @@ export const configSchema = databaseSection
 export type Config = z.infer<typeof configSchema>;
 export type DbConfig = Pick<
   Config,
-  'DATABASE_URL' | 'DB_POOL_MAX' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_IDLE_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'
+  | 'DATABASE_URL'
+  | 'DB_POOL_MAX'
+  | 'DB_CONNECT_TIMEOUT_MS'
+  | 'DB_IDLE_TIMEOUT_MS'
+  | 'DB_STATEMENT_TIMEOUT_MS'
+  | 'DB_NODE_CONNECT_TIMEOUT_MS'
 >;
 export type LocalClusterConfig = z.infer<typeof localClusterSection>;
 export type CliConfig = z.infer<typeof cliSection>;

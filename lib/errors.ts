@@ -11,7 +11,11 @@ export interface FieldIssue {
 
 export interface ErrorOptions {
   cause?: unknown;
-  detail?: string;
+  /**
+   * For a 5xx: a fixed text safe to show the client in place of the message (which may
+   * carry internals and is only logged), e.g. "a database node is not reachable".
+   */
+  publicDetail?: string;
 }
 
 export abstract class AppError extends Error {
@@ -28,9 +32,13 @@ export abstract class AppError extends Error {
     return {};
   }
 
+  /** What a 5xx tells the client; see ErrorOptions. */
+  readonly publicDetail?: string;
+
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
+    this.publicDetail = options.publicDetail;
   }
 }
 

@@ -93,20 +93,74 @@ export async function shardPlacements(runner: Queryable = db()): Promise<ShardPl
 }
 
 export interface HealthReport {
-  status: 'ok';
+  /** `degraded`: the coordinator answers, but a worker does not (its tenants get 503). */
+  status: 'ok' | 'degraded';
   database: ClusterMode;
   citusVersion: string | null;
   activeWorkers: number;
+  /** Active workers the coordinator cannot reach now, as host:port. */
+  unreachableWorkers: string[];
 }
 
-/** Database reachable, Citus or plain, and how many workers are active. Throws when unreachable. */
+/** Whether the coordinator reaches each active worker, all asked at once. */
+async function unreachableWorkers(runner: Queryable, workers: ClusterNode[]): Promise<string[]> {
+  const answers = await Promise.all(
+    workers.map(async (w) => {
+      try {
+        const { rows } = await runner.query<{ ok: boolean }>(
+          'SELECT citus_check_connection_to_node($1, $2) AS ok',
+          [w.host, w.port],
+        );
+        return rows[0]?.ok === true;
+      } catch {
+        // A hung worker: the statement timeout ended the check.
+        return false;
+      }
+    }),
+  );
+  return workers.filter((_, i) => !answers[i]).map((w) => `${w.host}:${w.port}`);
+}
+
+/**
+ * Database reachable, Citus or plain, how many workers are active and which of them the
+ * coordinator cannot reach. Called often, so it stays cheap: two catalogue reads and one
+ * `SELECT 1` per worker, all workers at once, each bounded by the request's timeouts.
+ * Throws when the coordinator itself is unreachable.
+ */
 export async function health(runner: Queryable = db()): Promise<HealthReport> {
   const version = await citusVersion(runner);
-  const workers = version ? (await activeWorkers(runner)).length : 0;
+  const workers = version ? await activeWorkers(runner) : [];
+  const unreachable = version ? await unreachableWorkers(runner, workers) : [];
   return {
-    status: 'ok',
+    status: unreachable.length > 0 ? 'degraded' : 'ok',
     database: version ? 'citus' : 'plain',
     citusVersion: version,
-    activeWorkers: workers,
+    activeWorkers: workers.length,
+    unreachableWorkers: unreachable,
   };
+}
+
+export interface TenantPlacement {
+  companyId: number;
+  shardId: number;
+  host: string;
+  port: number;
+}
+
+/** Which shard and worker hold a company's rows (on plain PostgreSQL: null). */
+export async function tenantPlacement(
+  companyId: number,
+  runner: Queryable = db(),
+): Promise<TenantPlacement | null> {
+  if (!(await citusVersion(runner))) return null;
+  const { rows } = await runner.query<{ shard_id: number; host: string; port: number }>(
+    `SELECT s.shardid AS shard_id, n.nodename AS host, n.nodeport AS port
+       FROM pg_dist_shard s
+       JOIN pg_dist_placement p USING (shardid)
+       JOIN pg_dist_node n ON n.groupid = p.groupid AND n.noderole = 'primary'
+      WHERE s.shardid = get_shard_id_for_distribution_column('companies', $1::bigint)`,
+    [companyId],
+  );
+  const row = rows[0];
+  return row ? { companyId, shardId: row.shard_id, host: row.host, port: row.port } : null;
 }

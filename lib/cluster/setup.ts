@@ -20,14 +20,24 @@ import {
   type TableDistribution,
 } from './inspect';
 import { applyBundle, type BundleResult, loadBundle, sqlDir } from './migrate';
+import {
+  describeRebalance,
+  plannedMoves,
+  type RebalanceStatus,
+  rebalanceStatus,
+  startRebalance,
+} from './rebalance';
+import { type RegistrationReport, reconcileWorkers } from './registration';
 import { type SetupCheck, verify } from './verify';
-import { configuredWorkers, type WorkerAddress } from './workers';
+import { addressText, configuredWorkers, type WorkerAddress } from './workers';
 
 export interface SetupSummary {
   mode: ClusterMode;
   citusVersion: string | null;
   coordinator: string;
   workers: ClusterNode[];
+  registration: RegistrationReport;
+  rebalance: RebalanceOutcome;
   bundle: BundleResult;
   tables: TableDistribution[];
   placements: ShardPlacement[];
@@ -91,25 +101,13 @@ async function ensureCitusExtension(database: Db): Promise<string | null> {
   return citusVersion(database);
 }
 
-async function registerNodes(cfg: Config, database: Db, workers: WorkerAddress[]): Promise<void> {
+async function ensureCoordinatorRegistered(cfg: Config, database: Db): Promise<void> {
   const { rows } = await database.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM pg_dist_node WHERE groupid = 0',
   );
   if ((rows[0]?.n ?? 0) === 0) {
     const { host, port } = coordinatorAddress(cfg.COORDINATOR_URL ?? cfg.DATABASE_URL);
     await database.query('SELECT citus_set_coordinator_host($1, $2)', [host, port]);
-  }
-  for (const worker of workers) {
-    // citus_add_node is idempotent: it returns the node id of an already registered worker.
-    const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () =>
-      database.query('SELECT citus_add_node($1, $2)', [worker.host, worker.port]),
-    );
-    if (error !== undefined) {
-      throw new ClusterSetupError(
-        `Worker ${worker.host}:${worker.port} could not be added to the cluster: ${messageOf(error)}`,
-        { cause: error },
-      );
-    }
   }
 }
 
@@ -118,7 +116,10 @@ async function registerNodes(cfg: Config, database: Db, workers: WorkerAddress[]
  * at the end); throws ClusterSetupError with a readable message when anything is wrong.
  */
 export async function setupCluster(cfg: Config = config(), database?: Db): Promise<SetupSummary> {
-  const own = database ?? createDb(cfg, { applicationName: 'distribushop-setup' });
+  // Setup's own statements (the bundle, shard placement) may take longer than a request may.
+  const own =
+    database ??
+    createDb({ ...cfg, DB_STATEMENT_TIMEOUT_MS: 300_000 }, { applicationName: 'distribushop-setup' });
   try {
     return await runSetup(cfg, own);
   } finally {
@@ -126,11 +127,14 @@ export async function setupCluster(cfg: Config = config(), database?: Db): Promi
   }
 }
 
+const NO_REGISTRATION: RegistrationReport = { added: [], moved: [], removed: [], problems: [] };
+
 async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
   await waitForCoordinator(cfg, database);
   const version = await ensureCitusExtension(database);
   const mode: ClusterMode = version ? 'citus' : 'plain';
   let configured: WorkerAddress[] = [];
+  let registration = NO_REGISTRATION;
   if (mode === 'citus') {
     try {
       configured = await configuredWorkers(cfg);
@@ -139,32 +143,96 @@ async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
         cause: error,
       });
     }
-    await registerNodes(cfg, database, configured);
+    await ensureCoordinatorRegistered(cfg, database);
+    registration = await reconcileWorkers(cfg, database, configured);
+    if (registration.problems.length > 0) {
+      throw new ClusterSetupError(
+        `The workers need attention:\n${registration.problems.map((p) => `  - ${p}`).join('\n')}` +
+          `${describeRegistration(registration)}`,
+      );
+    }
   }
   const bundle = await applyBundle(database, loadBundle(sqlDir(cfg.SQL_DIR)));
+  let rebalance: RebalanceOutcome = { outcome: 'not-needed' };
+  if (mode === 'citus') rebalance = await rebalanceIfNeeded(cfg, database);
   const workers = mode === 'citus' ? await activeWorkers(database) : [];
   const tables = await listTables(mode, database);
   const placements = mode === 'citus' ? await shardPlacements(database) : [];
   const expected = cfg.EXPECTED_WORKERS ?? configured.length;
-  const checks = verify(mode, expected, workers, tables, placements);
+  const checks = verify(mode, expected, workers, tables, placements, rebalance.status);
   const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
   const summary: SetupSummary = {
     mode,
     citusVersion: version,
     coordinator: `${host}:${port}`,
     workers,
+    registration,
+    rebalance,
     bundle,
     tables,
     placements,
     checks,
   };
-  const failed = checks.filter((c) => !c.ok);
+  const failed = checks.filter((c) => c.level === 'fail');
   if (failed.length > 0) {
     throw new ClusterSetupError(
       `Cluster check failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}\n\n${formatSummary(summary)}`,
     );
   }
   return summary;
+}
+
+export type RebalanceOutcome =
+  | { outcome: 'not-needed'; status?: RebalanceStatus }
+  | { outcome: 'started'; jobId: number; moves: number; status: RebalanceStatus }
+  | { outcome: 'running'; status: RebalanceStatus }
+  | { outcome: 'needed'; moves: number; status: RebalanceStatus };
+
+/**
+ * After workers were added, shards belong on them too: copy the reference tables and
+ * start the background rebalancer (SETUP_REBALANCE=auto), or say that one is needed.
+ */
+async function rebalanceIfNeeded(cfg: Config, database: Db): Promise<RebalanceOutcome> {
+  if (cfg.SETUP_REBALANCE === 'off') {
+    const status = await rebalanceStatus(database);
+    if (status.running) return { outcome: 'running', status };
+    const moves = await plannedMoves(database);
+    return moves === 0 ? { outcome: 'not-needed', status } : { outcome: 'needed', moves, status };
+  }
+  const started = await startRebalance(database);
+  const status = await rebalanceStatus(database);
+  switch (started.outcome) {
+    case 'balanced':
+      return { outcome: 'not-needed', status };
+    case 'already-running':
+      return { outcome: 'running', status };
+    case 'started':
+      return { outcome: 'started', jobId: started.jobId, moves: started.moves, status };
+  }
+}
+
+function describeRegistration(r: RegistrationReport): string {
+  const lines = [
+    ...r.added.map((w) => `  added worker ${addressText(w)}`),
+    ...r.moved.map(
+      (m) => `  worker of Citus group ${m.groupId} moved from ${addressText(m.from)} to ${addressText(m.to)}`,
+    ),
+    ...r.removed.map((w) => `  removed ${addressText(w)}: it no longer answered and held no shards`),
+  ];
+  return lines.length ? `\nRegistration:\n${lines.join('\n')}` : '';
+}
+
+function describeRebalanceOutcome(r: RebalanceOutcome): string | undefined {
+  switch (r.outcome) {
+    case 'started':
+      return `Rebalance: started job ${r.jobId}, ${r.moves} shard group moves in the background (the shop keeps serving); follow it with npm run cluster -- rebalance --wait`;
+    case 'running':
+      return `Rebalance: ${describeRebalance(r.status)}; follow it with npm run cluster -- rebalance --wait`;
+    case 'needed':
+      return `Rebalance: ${r.moves} shard group moves needed; run npm run cluster -- rebalance`;
+    default:
+      return undefined;
+  }
 }
 
 /** A readable summary for people. */
@@ -196,7 +264,11 @@ export function formatSummary(s: SetupSummary): string {
         : t.kind;
     lines.push(`  ${t.table.padEnd(18)} ${how}`);
   }
+  const registration = describeRegistration(s.registration);
+  if (registration) lines.push(registration.trimStart());
+  const rebalance = describeRebalanceOutcome(s.rebalance);
+  if (rebalance) lines.push(rebalance);
   lines.push('Checks:');
-  for (const c of s.checks) lines.push(`  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`);
+  for (const c of s.checks) lines.push(`  [${c.level === 'fail' ? 'FAIL' : c.level}] ${c.name}: ${c.detail}`);
   return lines.join('\n');
 }

@@ -91,18 +91,29 @@ const UNAVAILABLE_CODES = new Set<string>([
   SQLSTATE.tooManyConnections,
 ]);
 
-// node-postgres reports a pool wait and a dropped connection without a code; Citus reports
-// a worker it cannot reach as XX000 with this text.
-const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|connection to the remote node|could not establish any connections to the node/i;
+// node-postgres reports a pool wait and a dropped connection without a code.
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated/i;
+
+// Citus reports a worker it cannot reach as XX000 (or 08xxx) with one of these texts.
+const WORKER_UNREACHABLE =
+  /connection to the remote node .* failed|could not establish any connections to the node|connection not open|remote node .* closed the connection/i;
+
+/** Why the database cannot serve now, in words for the client; undefined when it can. */
+export type Unavailability = 'worker' | 'timeout' | 'database';
+
+export function unavailability(error: unknown): Unavailability | undefined {
+  const fields = databaseError(error);
+  if (!fields) return undefined;
+  const { code, message } = fields;
+  if (WORKER_UNREACHABLE.test(message)) return 'worker';
+  if (code === SQLSTATE.queryCanceled) return 'timeout';
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return 'database';
+  return UNAVAILABLE_MESSAGES.test(message) ? 'database' : undefined;
+}
 
 /** True when an error means the database (or a node behind the coordinator) cannot serve now. */
 export function isUnavailable(error: unknown): boolean {
-  const fields = databaseError(error);
-  if (!fields) return false;
-  const { code, message } = fields;
-  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return UNAVAILABLE_MESSAGES.test(message);
+  return unavailability(error) !== undefined;
 }
 
 /** The root cause's first line: what the database or the network said. */

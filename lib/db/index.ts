@@ -12,7 +12,7 @@ import { Pool, type PoolClient, type QueryResult, type QueryResultRow, types } f
 import { config, type DbConfig } from '../config';
 import { ServiceUnavailableError } from '../errors';
 import { describeError, log } from '../log';
-import { isUnavailable } from './errors';
+import { messageOf, type Unavailability, unavailability } from './errors';
 
 /** Anything that runs a query: a database, or the client of one of its transactions. */
 export interface Queryable {
@@ -61,14 +61,24 @@ const typeParsers = {
   }) as typeof types.getTypeParser,
 };
 
+const PUBLIC_DETAIL: Record<Unavailability, string> = {
+  worker: 'The database node that holds this data is not reachable',
+  timeout: 'The database did not answer in time',
+  database: 'The database is not reachable',
+};
+
 /** A database error that means "not now" becomes a 503 for the caller; the cause is kept for the log. */
 function translate(error: unknown): unknown {
-  if (isUnavailable(error)) {
-    return new ServiceUnavailableError('The database is not reachable right now; try again shortly', 5, {
+  const why = unavailability(error);
+  if (why === undefined) return error;
+  return new ServiceUnavailableError(
+    `${PUBLIC_DETAIL[why]}: ${messageOf(error)}`,
+    why === 'database' ? 5 : 2,
+    {
       cause: error,
-    });
-  }
-  return error;
+      publicDetail: PUBLIC_DETAIL[why],
+    },
+  );
 }
 
 // The one place that times queries; parameters are never logged.
@@ -99,6 +109,9 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
     connectionTimeoutMillis: cfg.DB_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: cfg.DB_IDLE_TIMEOUT_MS,
     statement_timeout: cfg.DB_STATEMENT_TIMEOUT_MS,
+    // A worker that does not answer fails the statement in seconds, not Citus's default 30 s.
+    // A custom setting is accepted (and ignored) by plain PostgreSQL too.
+    options: `-c citus.node_connection_timeout=${cfg.DB_NODE_CONNECT_TIMEOUT_MS}`,
     application_name: options.applicationName ?? 'distribushop',
     types: typeParsers,
   });

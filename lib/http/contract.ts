@@ -186,10 +186,15 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
 
 export const healthOut = z
   .object({
-    status: z.enum(['ok']),
+    status: z.enum(['ok', 'degraded']).meta({
+      description: '`degraded`: the coordinator answers but a worker does not; its tenants get 503',
+    }),
     database: z.enum(['citus', 'plain']),
     citusVersion: z.string().nullable(),
     activeWorkers: z.number().int(),
+    unreachableWorkers: z
+      .array(z.string())
+      .meta({ description: 'Active workers the coordinator cannot reach' }),
   })
   .meta({ id: 'Health' });
 

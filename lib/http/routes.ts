@@ -212,7 +212,8 @@ export const routes = {
     operationId: 'health',
     method: 'get',
     path: '/health',
-    summary: 'Database reachable, Citus or plain, active workers',
+    summary:
+      'Database reachable, Citus or plain, active workers, and which workers cannot be reached (degraded)',
     tag: 'system',
     responses: {
       200: { description: 'Healthy', schema: healthOut },

@@ -35,21 +35,51 @@ describe('verify', () => {
       { host: '10.0.0.1', port: 1, shards: 10 },
       { host: '10.0.0.1', port: 2, shards: 10 },
     ]);
-    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.filter((c) => c.level !== 'ok')).toEqual([]);
   });
 
-  it('should fail when a worker is missing, has no shards, or a table is distributed apart', () => {
+  it('should fail when a worker is missing or a table is distributed apart', () => {
     const tables = goodTables.map((t) => (t.table === 'orders' ? { ...t, colocationId: 9 } : t));
     const checks = verify('citus', 3, [worker(1), worker(2)], tables, [
       { host: '10.0.0.1', port: 1, shards: 10 },
     ]);
-    const failed = checks.filter((c) => !c.ok).map((c) => c.name);
-    expect(failed).toEqual(['active workers', 'one co-location group', 'shards on every worker']);
+    const failed = checks.filter((c) => c.level === 'fail').map((c) => c.name);
+    expect(failed).toEqual(['active workers', 'one co-location group']);
+  });
+
+  it('should tell a worker waiting for its shards from a broken cluster', () => {
+    const placements = [{ host: '10.0.0.1', port: 1, shards: 10 }];
+    const needed = verify('citus', 2, [worker(1), worker(2)], goodTables, placements);
+    expect(needed.find((c) => c.name === 'shards on every worker')).toEqual({
+      name: 'shards on every worker',
+      level: 'warn',
+      detail: 'no shards on 10.0.0.1:2: a rebalance is needed (npm run cluster -- rebalance)',
+    });
+    const moving = verify('citus', 2, [worker(1), worker(2)], goodTables, placements, {
+      running: true,
+      jobId: 7,
+      state: 'running',
+      tasksDone: 3,
+      tasksTotal: 8,
+      startedAt: null,
+      finishedAt: null,
+    });
+    expect(moving.find((c) => c.name === 'shards on every worker')?.detail).toBe(
+      'no shards on 10.0.0.1:2 yet: rebalance job 7 is moving them (3/8 moves done)',
+    );
+    expect(moving.filter((c) => c.level === 'fail')).toEqual([]);
+    expect(
+      verify('citus', 0, [], goodTables, [])
+        .filter((c) => c.level === 'fail')
+        .map((c) => c.name),
+    ).toEqual(['active workers', 'shards on every worker']);
   });
 
   it('should only require the tables on plain PostgreSQL', () => {
     const plain = goodTables.map((t) => ({ ...t, kind: 'plain' as const }));
-    expect(verify('plain', 0, [], plain, []).every((c) => c.ok)).toBe(true);
-    expect(verify('plain', 0, [], plain.slice(1), []).find((c) => !c.ok)?.detail).toBe('missing: currencies');
+    expect(verify('plain', 0, [], plain, []).every((c) => c.level === 'ok')).toBe(true);
+    expect(verify('plain', 0, [], plain.slice(1), []).find((c) => c.level === 'fail')?.detail).toBe(
+      'missing: currencies',
+    );
   });
 });

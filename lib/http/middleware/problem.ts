@@ -46,7 +46,9 @@ export function toProblem(
       type: `${PROBLEM_BASE}${error.type}`,
       title: error.title,
       status: error.statusCode,
-      detail: exposed ? error.message : `${error.title}; try again shortly (request ${requestId})`,
+      detail: exposed
+        ? error.message
+        : `${error.publicDetail ?? error.title}; try again shortly (request ${requestId})`,
       instance,
       requestId,
       ...(exposed ? error.extensions() : {}),
