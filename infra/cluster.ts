@@ -47,7 +47,7 @@ function operationsConfig(dir: string): Config {
     env.DATABASE_URL = databaseUrl(state);
     env.WORKER_HOSTS ??= workerHosts(state);
   }
-  return loadConfig({ LOG_LEVEL: 'error', ...env });
+  return loadConfig(env);
 }
 
 async function withOperations<T>(dir: string, work: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
@@ -65,6 +65,8 @@ const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(s
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv;
+  // Shard moves are slow statements by nature; the commands say what happened.
+  process.env.LOG_LEVEL ??= 'error';
   const options = optionsFromEnv();
   switch (command) {
     case 'start': {
@@ -152,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return withOperations(options.dir, async (db) => {
         const { movedShards } = await removeWorker(db, parseHostPort(target));
-        console.log(`moved ${movedShards} shard placements off ${target} and removed it from the cluster`);
+        console.log(`moved ${movedShards} shards off ${target} and removed it from the cluster`);
         return 0;
       });
     }

@@ -3,13 +3,14 @@
  * pg_dist_node. Each configured address is asked who it is (its Citus group id, which
  * the coordinator gave it when it was added, and its server id), so that setup can tell
  *
- *   - a new worker (group 0, not the coordinator): added;
+ *   - a new worker (group 0, not the coordinator), or one removed earlier (drained,
+ *     holding nothing): added;
  *   - a registered worker found at a new address (its group answers elsewhere, as after
  *     a restart that handed out addresses anew): its registration is moved there;
  *   - a registered worker nobody answers for: reported, and removed only when it holds
  *     no shards (a worker with data is never removed without being told to);
- *   - an address that answers as the coordinator, or as a worker of another cluster:
- *     reported.
+ *   - an address that answers as the coordinator, or as a worker that holds shards of a
+ *     group unknown here (another cluster's): reported.
  *
  * Setup applies what it can and stops with a message that says exactly what it found and
  * what to do about the rest.
@@ -30,6 +31,11 @@ export interface NodeIdentity {
   /** Citus's group id on that server: 0 for a worker never added (and for a coordinator). */
   groupId?: number;
   serverId?: string;
+  /**
+   * Shard tables on its disk, by its own copy of the metadata: 0 for a new worker and for
+   * one drained and cleaned up before it was removed.
+   */
+  shardTables?: number;
 }
 
 export interface RegistrationReport {
@@ -72,10 +78,20 @@ export async function identify(
     if (!rows[0]?.citus) {
       return { address, reachable: false, error: 'the citus extension is not created in its database' };
     }
-    const who = await node.query<{ group_id: number; server_id: string }>(
-      'SELECT (SELECT groupid FROM pg_dist_local_group) AS group_id, citus_server_id()::text AS server_id',
+    const who = await node.query<{ group_id: number; server_id: string; shard_tables: number }>(
+      `SELECT g.groupid AS group_id, citus_server_id()::text AS server_id,
+              (SELECT count(*)::int FROM pg_dist_shard s
+                WHERE to_regclass(shard_name(s.logicalrelid, s.shardid)) IS NOT NULL) AS shard_tables
+         FROM pg_dist_local_group g`,
     );
-    return { address, reachable: true, groupId: who.rows[0]?.group_id, serverId: who.rows[0]?.server_id };
+    const row = who.rows[0];
+    return {
+      address,
+      reachable: true,
+      groupId: row?.group_id,
+      serverId: row?.server_id,
+      shardTables: row?.shard_tables,
+    };
   } catch (error: unknown) {
     return { address, reachable: false, error: messageOf(error) };
   } finally {
@@ -138,6 +154,8 @@ export async function reconcileWorkers(
     if (id.reachable && id.groupId !== undefined && id.groupId > 0) byGroup.set(id.groupId, id);
   }
 
+  const isForeign = (id: NodeIdentity) =>
+    id.groupId !== undefined && id.groupId > 0 && !registered.some((r) => r.groupId === id.groupId);
   for (const id of identities.slice(0, configured.length)) {
     const where = addressText(id.address);
     if (!id.reachable) {
@@ -148,14 +166,11 @@ export async function reconcileWorkers(
       report.problems.push(
         `${where} is the coordinator itself, not a worker: take it out of the worker list`,
       );
-    } else if (
-      id.groupId !== undefined &&
-      id.groupId > 0 &&
-      !registered.some((r) => r.groupId === id.groupId)
-    ) {
+    } else if (isForeign(id) && (id.shardTables ?? 0) > 0) {
       report.problems.push(
-        `${where} is a worker of another cluster (its Citus group ${id.groupId} is not registered here): ` +
-          'give it an empty data directory, or leave it out',
+        `${where} was a worker of Citus group ${id.groupId}, which is not registered here, and still holds ` +
+          `${id.shardTables} shard tables (another cluster's, or left behind when it was removed). ` +
+          'Give it an empty data directory (README: scaling down), or leave it out',
       );
     }
   }
@@ -200,8 +215,11 @@ export async function reconcileWorkers(
     report.moved.push({ from: nodeAddress(node), to, groupId: node.groupId });
   }
 
+  // New workers, and workers removed earlier (drained, so they hold nothing): Citus gives
+  // them a new group and their metadata afresh.
   for (const id of identities.slice(0, configured.length)) {
-    if (id.reachable && id.groupId === 0 && id.serverId !== coordinatorId) {
+    const fresh = id.groupId === 0 || (isForeign(id) && id.shardTables === 0);
+    if (id.reachable && fresh && id.serverId !== coordinatorId) {
       await database.query('SELECT citus_add_node($1, $2)', [id.address.host, id.address.port]);
       report.added.push(id.address);
     }
