@@ -11,11 +11,10 @@ import {
   waitForRebalance,
 } from '../lib/cluster/rebalance';
 import { formatSummary, setupCluster } from '../lib/cluster/setup';
+import { clusterStatus as databaseStatus, formatClusterStatus } from '../lib/cluster/status';
 import { parseHostPort } from '../lib/cluster/workers';
 import { removeWorker } from '../lib/cluster/workers-admin';
-import { type Config, loadConfig } from '../lib/config';
-import { createDb, type Db } from '../lib/db';
-import { runCli } from './cli';
+import { runCli, withOperationsDb } from './cli';
 import {
   addWorker,
   clusterStatus,
@@ -32,34 +31,13 @@ import {
 } from './local-cluster';
 
 const USAGE = `usage: npm run cluster -- COMMAND
-  start | stop [--destroy] | status | url | env      the local cluster
+  start | stop [--destroy] | url | env               the local cluster
+  status [--json]                                    nodes, shards, sizes, tables, largest tenants, rebalance (any DATABASE_URL)
   add-worker [--wait]                                one more local worker, registered, shards rebalanced onto it
   stop-node NAME | start-node NAME                   stop or start one local node (worker2, coordinator)
   freeze NAME | thaw NAME                            SIGSTOP / SIGCONT one local node: a hung host
   rebalance [--wait]                                 start Citus's background rebalancer at DATABASE_URL
   remove-worker HOST:PORT                            move a worker's shards away, then remove it (scale down)`;
-
-/** The cluster operations' database: DATABASE_URL, else the local cluster's. */
-function operationsConfig(dir: string): Config {
-  const state = readState(dir);
-  const env = { ...process.env };
-  if (!env.DATABASE_URL && state) {
-    env.DATABASE_URL = databaseUrl(state);
-    env.WORKER_HOSTS ??= workerHosts(state);
-  }
-  return loadConfig(env);
-}
-
-async function withOperations<T>(dir: string, work: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = operationsConfig(dir);
-  // Shard moves take as long as they take; a session without a statement timeout.
-  const db = createDb({ ...cfg, DB_STATEMENT_TIMEOUT_MS: 0 }, { applicationName: 'distribushop-cluster' });
-  try {
-    return await work(db, cfg);
-  } finally {
-    await db.close();
-  }
-}
 
 const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(status));
 
@@ -82,18 +60,23 @@ async function main(argv: string[]): Promise<number> {
       console.log(flags.includes('--destroy') ? `stopped and removed ${options.dir}` : 'stopped');
       return 0;
     case 'status': {
-      const status = clusterStatus(options.dir);
-      if (!status) {
-        console.log(`no cluster in ${options.dir} (npm run cluster -- start)`);
-        return 1;
+      // The local cluster's processes, when there is one and DATABASE_URL does not point elsewhere.
+      const local = process.env.DATABASE_URL ? null : clusterStatus(options.dir);
+      if (local) {
+        console.log(describeCluster(local.state));
+        for (const node of local.nodes) {
+          console.log(
+            `  ${node.name.padEnd(12)} ${node.host}:${node.port}  ${node.running ? 'running' : 'STOPPED'}`,
+          );
+        }
+        console.log('');
+        if (!local.nodes.find((n) => n.name === 'coordinator')?.running) return 1;
       }
-      console.log(describeCluster(status.state));
-      for (const node of status.nodes) {
-        console.log(
-          `  ${node.name.padEnd(12)} ${node.host}:${node.port}  ${node.running ? 'running' : 'STOPPED'}`,
-        );
-      }
-      return status.nodes.every((n) => n.running) ? 0 : 1;
+      return withOperationsDb(async (db) => {
+        const status = await databaseStatus(db);
+        console.log(flags.includes('--json') ? JSON.stringify(status, null, 2) : formatClusterStatus(status));
+        return status.nodes.every((n) => n.state === 'active') ? 0 : 1;
+      });
     }
     case 'url':
     case 'env': {
@@ -113,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       const { node, state } = await addWorker(options.dir, { fast: options.fast, log: options.log });
       console.log(`started ${node.name} on ${node.host}:${node.port}; registering it`);
       process.env.WORKER_HOSTS = workerHosts(state);
-      return withOperations(options.dir, async (db, cfg) => {
+      return withOperationsDb(async (db, cfg) => {
         console.log(formatSummary(await setupCluster(cfg, db)));
         if (flags.includes('--wait')) await waitForRebalance(db, printStatus);
         return 0;
@@ -135,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'rebalance':
-      return withOperations(options.dir, async (db) => {
+      return withOperationsDb(async (db) => {
         const started = await startRebalance(db);
         if (started.outcome === 'balanced') console.log('balanced: no shard needs to move');
         else if (started.outcome === 'already-running') printStatus(started.status);
@@ -152,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
       }
-      return withOperations(options.dir, async (db) => {
+      return withOperationsDb(async (db) => {
         const { movedShards } = await removeWorker(db, parseHostPort(target));
         console.log(`moved ${movedShards} shards off ${target} and removed it from the cluster`);
         return 0;

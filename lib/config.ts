@@ -47,6 +47,8 @@ export const httpSection = z.object({
   MAX_BODY_BYTES: intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
   /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
   IDEMPOTENCY_TTL_HOURS: intFromEnv(24, 1, 24 * 30),
+  /** The bearer token the operator endpoints (GET /cluster) require; unset: open, for local use. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export const logSection = z.object({

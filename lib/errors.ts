@@ -76,6 +76,15 @@ export class RouteNotFoundError extends AppError {
   readonly title = 'No such route';
 }
 
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+  readonly type = 'unauthorized';
+  readonly title = 'Authentication required';
+  override headers() {
+    return { 'WWW-Authenticate': 'Bearer realm="distribushop-admin"' };
+  }
+}
+
 export class ConflictError extends AppError {
   readonly statusCode = 409;
   readonly type: string = 'conflict';

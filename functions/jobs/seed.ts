@@ -7,15 +7,11 @@
  * event without an input, or an empty one, seeds the demo shop only into an empty database.
  */
 
+import { isScheduleEnvelope } from '../../lib/jobs/schedule';
 import { resolveSeedRequest, type SeedJob } from '../../lib/jobs/seed/options';
 import { lineProgress } from '../../lib/jobs/seed/progress';
 import { formatSeedSummary, runSeed, type SeedSummary } from '../../lib/jobs/seed/run';
 import { log } from '../../lib/log';
-
-/** EventBridge's own envelope: what a schedule without `input` delivers. */
-function isScheduleEnvelope(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && 'detail-type' in event && 'source' in event;
-}
 
 /** The seed job an event asks for; throws SeedUsageError for bad options. */
 export function jobFromEvent(event: unknown): SeedJob {

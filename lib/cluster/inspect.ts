@@ -3,7 +3,7 @@
  * table is distributed, and where the shards are. Every caller that needs to know about
  * nodes, shards or tables asks here.
  */
-import { db, type Queryable } from '../db';
+import { type Db, db, type Queryable, withStatementTimeout } from '../db';
 
 export type ClusterMode = 'citus' | 'plain';
 
@@ -73,11 +73,15 @@ export async function listTables(mode: ClusterMode, runner: Queryable = db()): P
       shardCount: 1,
     }));
   }
+  // From the metadata alone: the citus_tables view also measures every table on every
+  // worker, which waits on a worker that does not answer.
   const { rows } = await runner.query<TableDistribution>(
-    `SELECT table_name::text AS table, citus_table_type AS kind,
-            NULLIF(distribution_column, '<none>') AS "distributionColumn",
-            colocation_id AS "colocationId", shard_count AS "shardCount"
-       FROM citus_tables ORDER BY 1`,
+    `SELECT p.logicalrelid::regclass::text AS table,
+            CASE WHEN p.partmethod = 'h' THEN 'distributed' WHEN p.repmodel = 't' THEN 'reference' ELSE 'local' END AS kind,
+            CASE WHEN p.partmethod = 'h' THEN column_to_column_name(p.logicalrelid, p.partkey) END AS "distributionColumn",
+            p.colocationid AS "colocationId",
+            (SELECT count(*)::int FROM pg_dist_shard s WHERE s.logicalrelid = p.logicalrelid) AS "shardCount"
+       FROM pg_dist_partition p ORDER BY 1`,
   );
   return rows;
 }
@@ -102,21 +106,25 @@ export interface HealthReport {
   unreachableWorkers: string[];
 }
 
-/** Whether the coordinator reaches each active worker, all asked at once. */
-async function unreachableWorkers(runner: Queryable, workers: ClusterNode[]): Promise<string[]> {
+/**
+ * The active workers the coordinator cannot reach now, as host:port: each is asked for
+ * one `SELECT 1` from the coordinator, all at once, each given at most `timeoutMs`.
+ */
+export async function unreachableWorkers(
+  database: Db,
+  workers: ClusterNode[],
+  timeoutMs = 1500,
+): Promise<string[]> {
   const answers = await Promise.all(
-    workers.map(async (w) => {
-      try {
-        const { rows } = await runner.query<{ ok: boolean }>(
-          'SELECT citus_check_connection_to_node($1, $2) AS ok',
-          [w.host, w.port],
-        );
-        return rows[0]?.ok === true;
-      } catch {
-        // A hung worker: the statement timeout ended the check.
-        return false;
-      }
-    }),
+    workers.map((w) =>
+      withStatementTimeout(database, timeoutMs, (tx) =>
+        tx.query<{ ok: boolean }>('SELECT citus_check_connection_to_node($1, $2) AS ok', [w.host, w.port]),
+      ).then(
+        ({ rows }) => rows[0]?.ok === true,
+        // A hung worker: the timeout ended the check.
+        () => false,
+      ),
+    ),
   );
   return workers.filter((_, i) => !answers[i]).map((w) => `${w.host}:${w.port}`);
 }
@@ -127,10 +135,10 @@ async function unreachableWorkers(runner: Queryable, workers: ClusterNode[]): Pr
  * `SELECT 1` per worker, all workers at once, each bounded by the request's timeouts.
  * Throws when the coordinator itself is unreachable.
  */
-export async function health(runner: Queryable = db()): Promise<HealthReport> {
-  const version = await citusVersion(runner);
-  const workers = version ? await activeWorkers(runner) : [];
-  const unreachable = version ? await unreachableWorkers(runner, workers) : [];
+export async function health(database: Db = db()): Promise<HealthReport> {
+  const version = await citusVersion(database);
+  const workers = version ? await activeWorkers(database) : [];
+  const unreachable = version ? await unreachableWorkers(database, workers) : [];
   return {
     status: unreachable.length > 0 ? 'degraded' : 'ok',
     database: version ? 'citus' : 'plain',
@@ -138,29 +146,4 @@ export async function health(runner: Queryable = db()): Promise<HealthReport> {
     activeWorkers: workers.length,
     unreachableWorkers: unreachable,
   };
-}
-
-export interface TenantPlacement {
-  companyId: number;
-  shardId: number;
-  host: string;
-  port: number;
-}
-
-/** Which shard and worker hold a company's rows (on plain PostgreSQL: null). */
-export async function tenantPlacement(
-  companyId: number,
-  runner: Queryable = db(),
-): Promise<TenantPlacement | null> {
-  if (!(await citusVersion(runner))) return null;
-  const { rows } = await runner.query<{ shard_id: number; host: string; port: number }>(
-    `SELECT s.shardid AS shard_id, n.nodename AS host, n.nodeport AS port
-       FROM pg_dist_shard s
-       JOIN pg_dist_placement p USING (shardid)
-       JOIN pg_dist_node n ON n.groupid = p.groupid AND n.noderole = 'primary'
-      WHERE s.shardid = get_shard_id_for_distribution_column('companies', $1::bigint)`,
-    [companyId],
-  );
-  const row = rows[0];
-  return row ? { companyId, shardId: row.shard_id, host: row.host, port: row.port } : null;
 }

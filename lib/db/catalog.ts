@@ -4,7 +4,7 @@
  * the bundle's CHECK constraints (sql/002_ad_tables.sql, sql/003_shop_tables.sql).
  */
 
-export const REFERENCE_TABLES = ['currencies', 'categories', 'geo_ips'] as const;
+export const REFERENCE_TABLES = ['currencies', 'categories', 'geo_ips', 'ad_stats_rollups'] as const;
 
 /** Distributed tables and their distribution column; all in companies' co-location group. */
 export const DISTRIBUTED_TABLES = [
@@ -18,6 +18,7 @@ export const DISTRIBUTED_TABLES = [
   { table: 'orders', column: 'company_id' },
   { table: 'order_items', column: 'company_id' },
   { table: 'idempotency_keys', column: 'company_id' },
+  { table: 'ad_stats_daily', column: 'company_id' },
 ] as const;
 
 export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;

@@ -153,6 +153,22 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   };
 }
 
+/**
+ * Runs `work` in one transaction whose statements end after `ms` (SET LOCAL
+ * statement_timeout): for questions that must answer quickly or not at all, such as
+ * whether a worker is reachable.
+ */
+export function withStatementTimeout<T>(
+  database: Db,
+  ms: number,
+  work: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  return database.withTransaction(async (tx) => {
+    await tx.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(ms)))]);
+    return work(tx);
+  });
+}
+
 let current: Db | undefined;
 
 /** The request path's database: created from the configuration on first use, then kept. */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { HealthReport } from '../cluster/inspect';
+import type { ClusterStatus } from '../cluster/status';
 import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
 import type * as shop from '../shop/types';
 
@@ -198,6 +199,65 @@ export const healthOut = z
   })
   .meta({ id: 'Health' });
 
+const tableOut = z.object({
+  table: z.string(),
+  kind: z.enum(['distributed', 'reference', 'local', 'plain']),
+  distributionColumn: z.string().nullable(),
+  colocationId: z.number().int().nullable(),
+  shardCount: z.number().int(),
+});
+
+const rebalanceOut = z.object({
+  running: z.boolean(),
+  jobId: z.number().int().nullable(),
+  state: z.string().nullable(),
+  tasksDone: z.number().int(),
+  tasksTotal: z.number().int(),
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+});
+
+export const clusterStatusOut = z
+  .object({
+    mode: z.enum(['citus', 'plain']),
+    citusVersion: z.string().nullable(),
+    summary: z.string(),
+    nodes: z.array(
+      z.object({
+        host: z.string(),
+        port: z.number().int(),
+        role: z.enum(['coordinator', 'worker']),
+        state: z.enum(['active', 'unreachable', 'inactive']),
+        shards: z.number().int(),
+        dataBytes: z.number().int().nullable(),
+      }),
+    ),
+    tables: z.array(tableOut),
+    largestTenants: z.array(
+      z.object({
+        companyId: id,
+        name: z.string().nullable(),
+        dataBytes: z.number().int().nullable(),
+        queries: z.number().int().nullable(),
+        shardId: z.number().int(),
+        host: z.string(),
+        port: z.number().int(),
+      }),
+    ),
+    tenantsSource: z
+      .string()
+      .meta({ description: '`citus_stat_tenants`, `row sizes`, or why there are no figures' }),
+    rebalance: rebalanceOut.nullable(),
+    operations: z.array(
+      z.object({
+        kind: z.enum(['rebalance-move', 'isolate-tenant', 'move-shard', 'split-shard']),
+        detail: z.string(),
+        startedAt: timestamp.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'ClusterStatus' });
+
 /** Compile-time proof that each schema's parsed type is exactly the service's type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -212,4 +272,5 @@ export type ContractMatchesServices = [
   Assert<Same<z.output<typeof campaignOut>, shop.Campaign>>,
   Assert<Same<z.output<typeof campaignDetailOut>, shop.CampaignDetail>>,
   Assert<Same<z.output<typeof healthOut>, HealthReport>>,
+  Assert<Same<z.output<typeof clusterStatusOut>, ClusterStatus>>,
 ];

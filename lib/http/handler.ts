@@ -1,12 +1,13 @@
 /**
  * The middy stack every HTTP handler shares, in order: request log, header normalizing,
- * body size limit, JSON body (routes that take one), validation of path, query, headers
+ * body size limit, the admin token (operator routes), JSON body (routes that take one), validation of path, query, headers
  * and body, and the problem+json error handler, registered last. The handler receives
  * the validated request and returns a status and a body.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
+import { adminAuth } from './middleware/admin-auth';
 import { bodyLimit } from './middleware/body-limit';
 import { jsonBody } from './middleware/json-body';
 import { problemHandler } from './middleware/problem';
@@ -38,6 +39,7 @@ export function httpHandler<R extends RouteSpec>(
     .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }))
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
+  if (route.auth === 'admin') stack.use(adminAuth());
   if (route.body) stack.use(jsonBody());
   stack.use(validateRequest(route)).use(problemHandler());
   return stack.handler(async (event): Promise<HttpResponse> => {

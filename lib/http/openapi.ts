@@ -45,14 +45,23 @@ function register(registry: OpenAPIRegistry, route: RouteSpec) {
         : undefined,
     },
     responses,
+    ...(route.auth === 'admin' ? { security: [{ [ADMIN_SCHEME]: [] }] } : {}),
   });
 }
+
+const ADMIN_SCHEME = 'adminToken';
 
 let cached: unknown;
 
 export function openApiDocument(): unknown {
   if (cached) return cached;
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'ADMIN_TOKEN, required by operator endpoints when it is configured. With no token configured they are open: for local use only.',
+  });
   for (const route of Object.values(routes)) register(registry, route);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -9,6 +9,7 @@ import {
   campaignListQuery,
   campaignOut,
   campaignPath,
+  clusterStatusOut,
   companyIn,
   companyOut,
   companyPath,
@@ -48,6 +49,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: H;
+  /** `admin`: an operator endpoint, behind ADMIN_TOKEN when one is configured. */
+  auth?: 'admin';
   responses: Record<number, ResponseSpec>;
 }
 
@@ -218,6 +221,20 @@ export const routes = {
     responses: {
       200: { description: 'Healthy', schema: healthOut },
       503: { description: 'The database is not reachable' },
+    },
+  }),
+  clusterStatus: defineRoute({
+    operationId: 'clusterStatus',
+    method: 'get',
+    path: '/cluster',
+    summary:
+      'The cluster: nodes with state, shards and data size; tables; the largest tenants and where they live; rebalances in progress',
+    tag: 'system',
+    auth: 'admin',
+    responses: {
+      200: { description: 'The cluster as it is now', schema: clusterStatusOut },
+      401: { description: 'ADMIN_TOKEN is configured and the request did not carry it as a bearer token' },
+      503: { description: 'The coordinator is not reachable' },
     },
   }),
   openapi: defineRoute({

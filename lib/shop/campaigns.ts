@@ -67,13 +67,21 @@ export async function getCampaign(
     impressions: number;
     clicks: number;
   }>(
-    // Every table names the tenant, so Citus plans this as one single-shard query; a
-    // correlated subquery on a.company_id alone would fan out to every shard.
+    // Totals: the daily rollup (maintenance) plus the events past its watermark, read in
+    // one statement, so they equal the raw counts at every moment: the rollup and its
+    // watermark move together in one transaction. Every distributed table names the
+    // tenant and ad_stats_rollups is a reference table, so Citus plans this as one
+    // single-shard query (a correlated subquery on a.company_id alone would fan out).
     `SELECT a.id, a.name, a.image_url, a.target_url, a.impressions_count, a.clicks_count,
-            coalesce(i.n, 0) AS impressions, coalesce(c.n, 0) AS clicks
+            coalesce(r.impressions, 0) + coalesce(i.n, 0) AS impressions,
+            coalesce(r.clicks, 0) + coalesce(c.n, 0) AS clicks
        FROM ads a
-       LEFT JOIN (SELECT ad_id, count(*) AS n FROM impressions WHERE company_id = $1 GROUP BY ad_id) i ON i.ad_id = a.id
-       LEFT JOIN (SELECT ad_id, count(*) AS n FROM clicks WHERE company_id = $1 GROUP BY ad_id) c ON c.ad_id = a.id
+       LEFT JOIN (SELECT ad_id, sum(impressions)::bigint AS impressions, sum(clicks)::bigint AS clicks
+                    FROM ad_stats_daily WHERE company_id = $1 GROUP BY ad_id) r ON r.ad_id = a.id
+       LEFT JOIN (SELECT e.ad_id, count(*) AS n FROM impressions e JOIN ad_stats_rollups w ON w.name = 'impressions'
+                   WHERE e.company_id = $1 AND e.id > w.last_aggregated_id GROUP BY e.ad_id) i ON i.ad_id = a.id
+       LEFT JOIN (SELECT e.ad_id, count(*) AS n FROM clicks e JOIN ad_stats_rollups w ON w.name = 'clicks'
+                   WHERE e.company_id = $1 AND e.id > w.last_aggregated_id GROUP BY e.ad_id) c ON c.ad_id = a.id
       WHERE a.company_id = $1 AND a.campaign_id = $2
       ORDER BY a.id`,
     [companyId, campaignId],

@@ -10,9 +10,10 @@ import { handler as createProduct } from '../../functions/products/create';
 import { handler as getProduct } from '../../functions/products/get';
 import { handler as health } from '../../functions/system/health';
 import { addWorker, moveNode, signalNode, startNodeByName, stopNodeByName } from '../../infra/local-cluster';
-import { tenantPlacement } from '../../lib/cluster/inspect';
 import { rebalanceStatus, waitForRebalance } from '../../lib/cluster/rebalance';
+import { tenantPlacement } from '../../lib/cluster/tenants';
 import { createDb, type Db, setDefaultDb } from '../../lib/db';
+import { REFERENCE_TABLES } from '../../lib/db/catalog';
 import { ClusterSetupError } from '../../lib/errors';
 import { routes } from '../../lib/http/routes';
 import type { Company, Product } from '../../lib/shop/types';
@@ -40,7 +41,7 @@ describeCitus('cluster lifecycle', () => {
 
   async function locate(): Promise<void> {
     for (const tenant of tenants) {
-      const where = await tenantPlacement(tenant.company.id, cluster.db);
+      const where = await tenantPlacement(cluster.db, tenant.company.id);
       tenant.worker = where ? workerAt(where.host, where.port) : 'unknown';
     }
   }
@@ -231,7 +232,7 @@ describeCitus('cluster lifecycle', () => {
       [node.host, node.port],
     );
     expect(rows.map((r) => r.kind)).toEqual(['distributed', 'reference']);
-    expect(rows.find((r) => r.kind === 'reference')?.n).toBe(3);
+    expect(rows.find((r) => r.kind === 'reference')?.n).toBe(REFERENCE_TABLES.length);
     expect((await rebalanceStatus(cluster.db)).running).toBe(false);
     const again = await cluster.setup();
     expect(again.rebalance.outcome).toBe('not-needed');

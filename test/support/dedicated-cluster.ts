@@ -28,7 +28,7 @@ export interface DedicatedCluster {
   config(extra?: NodeJS.ProcessEnv): Config;
   /** Runs setup against the cluster as it is now. */
   setup(extra?: NodeJS.ProcessEnv): Promise<SetupSummary>;
-  /** A database value on the coordinator, closed by `destroy()`. */
+  /** A database value on the coordinator without a statement timeout (for operator work), closed by `destroy()`. */
   db: Db;
   destroy(): Promise<void>;
 }
@@ -59,7 +59,7 @@ export async function startDedicatedCluster(opts: {
       EXPECTED_WORKERS: '',
       ...extra,
     });
-  const db = createDb(config());
+  const db = createDb({ ...config(), DB_STATEMENT_TIMEOUT_MS: 0 });
   try {
     await db.query(
       `ALTER DATABASE distribushop_dedicated SET citus.shard_count = ${Number(opts.shardCount)}`,

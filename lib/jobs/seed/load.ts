@@ -128,6 +128,8 @@ export async function loadSources(
         progress.stop();
       }
       const nextIds = await moveSequences(tx);
+      // The events just loaded carry ids the rollup has not seen: it starts from the first.
+      await tx.query('UPDATE ad_stats_rollups SET last_aggregated_id = 0');
       return { tables, rows: tables.reduce((sum, t) => sum + t.rows, 0), nextIds };
     },
   );

@@ -1,0 +1,51 @@
+/**
+ * The maintenance job, on a schedule (hourly by default, serverless.yml): recover
+ * prepared transactions, rebalance, analyze, purge expired idempotency keys, roll up ad
+ * statistics. The event may name the steps: `{"only": ["analyze"]}`. The invocation
+ * fails (an error result) when any step failed; every step runs regardless.
+ */
+import { z } from 'zod';
+import { config } from '../../lib/config';
+import { createDb } from '../../lib/db';
+import {
+  formatMaintenanceReport,
+  MAINTENANCE_STEPS,
+  type MaintenanceOptions,
+  type MaintenanceReport,
+  runMaintenance,
+} from '../../lib/jobs/maintenance';
+import { isScheduleEnvelope } from '../../lib/jobs/schedule';
+import { log } from '../../lib/log';
+
+const eventSchema = z.object({ only: z.array(z.enum(MAINTENANCE_STEPS)).min(1).optional() }).strict();
+
+/** The steps an event asks for (all when it names none); throws for an event it cannot read. */
+export function stepsFromEvent(event: unknown): MaintenanceOptions['only'] {
+  if (event === undefined || event === null || isScheduleEnvelope(event)) return undefined;
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new Error(
+      `maintenance: the event must be {"only": [steps]} with steps from ${MAINTENANCE_STEPS.join(', ')}`,
+    );
+  }
+  return parsed.data.only;
+}
+
+export const handler = async (event: unknown): Promise<MaintenanceReport> => {
+  const only = stepsFromEvent(event);
+  // Its own database: maintenance statements may run far longer than a request may.
+  const database = createDb(
+    { ...config(), DB_POOL_MAX: 1, DB_STATEMENT_TIMEOUT_MS: 600_000 },
+    {
+      applicationName: 'distribushop-maintenance',
+    },
+  );
+  try {
+    const report = await runMaintenance(database, { only });
+    log.info('maintenance done', { summary: formatMaintenanceReport(report) });
+    if (!report.ok) throw new Error(formatMaintenanceReport(report));
+    return report;
+  } finally {
+    await database.close();
+  }
+};
