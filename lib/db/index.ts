@@ -91,6 +91,8 @@ function timed<R extends QueryResultRow>(
   );
 }
 
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 /** A database at `cfg.DATABASE_URL` with its own pool. Connects on the first query, not here. */
 export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   const pool = new Pool({
@@ -99,6 +101,10 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
     connectionTimeoutMillis: cfg.DB_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: cfg.DB_IDLE_TIMEOUT_MS,
     statement_timeout: cfg.DB_STATEMENT_TIMEOUT_MS,
+    // The server ends a slow statement; this ends the wait for a server that has stopped
+    // answering at all (frozen, or gone without closing the socket), a little later.
+    query_timeout: cfg.DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
     application_name: options.applicationName ?? 'distribushop',
     types: typeParsers,
   });

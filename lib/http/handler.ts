@@ -1,13 +1,15 @@
 /**
- * The middy stack every HTTP handler shares, in order: request log, header normalizing,
- * body size limit, JSON body (routes that take one), validation of path, query, headers
- * and body, and the problem+json error handler, registered last. The handler receives
+ * The middy stack every HTTP handler shares, in order: request log, header size limit,
+ * header normalizing, body size limit, JSON body (routes that take one), validation of
+ * path, query, headers and body, and the problem+json error handler, registered last.
+ * The statuses these can answer are the ones routes.ts documents for the route's shape. The handler receives
  * the validated request and returns a status and a body.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import { bodyLimit } from './middleware/body-limit';
+import { headerLimit } from './middleware/header-limit';
 import { jsonBody } from './middleware/json-body';
 import { problemHandler } from './middleware/problem';
 import { requestLog } from './middleware/request-log';
@@ -36,6 +38,7 @@ export function httpHandler<R extends RouteSpec>(
 ) {
   const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
     .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }))
+    .use(headerLimit())
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
   if (route.body) stack.use(jsonBody());

@@ -1,7 +1,12 @@
 /**
  * Every HTTP route: method, path, the zod schemas its handler validates with and the
- * responses it documents. Handlers take their validation from here and the OpenAPI
- * document is generated from here; serverless.yml lists the same paths.
+ * outcomes of its own. Handlers take their validation from here and the OpenAPI document
+ * is generated from here; serverless.yml lists the same paths, and the catch-all function
+ * answers 405 from here for a known path asked with another method.
+ *
+ * The error statuses every route shares follow from its shape, in `documentedResponses`,
+ * the one place both the handler stack (lib/http/handler.ts) and the document read:
+ * validating anything can answer 400, a path with ids 404, a body 413 and 415.
  */
 import type { ZodType } from 'zod';
 import {
@@ -48,6 +53,7 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: H;
+  /** The route's own outcomes: its successes and the errors only it has. */
   responses: Record<number, ResponseSpec>;
 }
 
@@ -60,9 +66,6 @@ const defineRoute = <
   spec: RouteSpec<P, Q, B, H>,
 ) => spec;
 
-const notFound = { description: 'The company or the resource does not exist (problem+json)' };
-const invalid = { description: 'The request is not valid (problem+json, with `errors`)' };
-
 export const routes = {
   createCompany: defineRoute({
     operationId: 'createCompany',
@@ -71,7 +74,7 @@ export const routes = {
     summary: 'Create a tenant company',
     tag: 'companies',
     body: companyIn,
-    responses: { 201: { description: 'Created', schema: companyOut }, 400: invalid },
+    responses: { 201: { description: 'Created', schema: companyOut } },
   }),
   getCompany: defineRoute({
     operationId: 'getCompany',
@@ -80,7 +83,7 @@ export const routes = {
     summary: 'Get a company',
     tag: 'companies',
     params: companyPath,
-    responses: { 200: { description: 'The company', schema: companyOut }, 404: notFound },
+    responses: { 200: { description: 'The company', schema: companyOut } },
   }),
   listProducts: defineRoute({
     operationId: 'listProducts',
@@ -92,7 +95,6 @@ export const routes = {
     query: productListQuery,
     responses: {
       200: { description: 'A page of products', schema: page(productOut, 'ProductPage') },
-      404: notFound,
     },
   }),
   getProduct: defineRoute({
@@ -102,7 +104,7 @@ export const routes = {
     summary: 'Get a product',
     tag: 'products',
     params: productPath,
-    responses: { 200: { description: 'The product', schema: productOut }, 404: notFound },
+    responses: { 200: { description: 'The product', schema: productOut } },
   }),
   createProduct: defineRoute({
     operationId: 'createProduct',
@@ -114,8 +116,6 @@ export const routes = {
     body: productIn,
     responses: {
       201: { description: 'Created', schema: productOut },
-      400: invalid,
-      404: notFound,
       409: { description: 'The company already has a product with this sku' },
     },
   }),
@@ -129,8 +129,6 @@ export const routes = {
     body: productPatch,
     responses: {
       200: { description: 'The changed product', schema: productOut },
-      400: invalid,
-      404: notFound,
     },
   }),
   placeOrder: defineRoute({
@@ -145,7 +143,6 @@ export const routes = {
     responses: {
       201: { description: 'The order was placed', schema: orderOut },
       200: { description: 'A retry with the same key and body: the same order', schema: orderOut },
-      400: invalid,
       404: { description: 'Unknown company, customer or product' },
       409: { description: 'Not enough stock (names each short product), or the key is in use' },
       422: { description: 'The Idempotency-Key was used with another body' },
@@ -158,7 +155,7 @@ export const routes = {
     summary: 'Get an order with its items',
     tag: 'orders',
     params: orderPath,
-    responses: { 200: { description: 'The order', schema: orderOut }, 404: notFound },
+    responses: { 200: { description: 'The order', schema: orderOut } },
   }),
   cancelOrder: defineRoute({
     operationId: 'cancelOrder',
@@ -169,7 +166,6 @@ export const routes = {
     params: orderPath,
     responses: {
       200: { description: 'The cancelled order', schema: orderOut },
-      404: notFound,
       409: { description: 'The order has shipped and cannot be cancelled' },
     },
   }),
@@ -183,7 +179,6 @@ export const routes = {
     query: pageQuery,
     responses: {
       200: { description: 'A page of orders', schema: page(orderOut, 'OrderPage') },
-      404: notFound,
     },
   }),
   listCampaigns: defineRoute({
@@ -196,7 +191,6 @@ export const routes = {
     query: campaignListQuery,
     responses: {
       200: { description: 'A page of campaigns', schema: page(campaignOut, 'CampaignPage') },
-      404: notFound,
     },
   }),
   getCampaign: defineRoute({
@@ -206,7 +200,7 @@ export const routes = {
     summary: 'A campaign with its ads and their impression and click totals',
     tag: 'campaigns',
     params: campaignPath,
-    responses: { 200: { description: 'The campaign', schema: campaignDetailOut }, 404: notFound },
+    responses: { 200: { description: 'The campaign', schema: campaignDetailOut } },
   }),
   health: defineRoute({
     operationId: 'health',
@@ -214,10 +208,7 @@ export const routes = {
     path: '/health',
     summary: 'Database reachable, Citus or plain, active workers',
     tag: 'system',
-    responses: {
-      200: { description: 'Healthy', schema: healthOut },
-      503: { description: 'The database is not reachable' },
-    },
+    responses: { 200: { description: 'Healthy', schema: healthOut } },
   }),
   openapi: defineRoute({
     operationId: 'openapi',
@@ -236,5 +227,45 @@ export const notFoundRoute = defineRoute({
   path: '/{proxy+}',
   summary: 'No such route',
   tag: 'system',
-  responses: { 404: { description: 'No route matches' } },
+  responses: {
+    404: { description: 'No route matches' },
+    405: { description: 'The path exists with other methods: the Allow header lists them' },
+  },
 });
+
+const shared = {
+  invalid: { description: 'The request is not valid: `errors` lists each issue, or the JSON is malformed' },
+  notFound: { description: 'The company or the resource does not exist' },
+  tooLarge: { description: 'The body is larger than MAX_BODY_BYTES' },
+  mediaType: { description: 'The body is not sent as application/json' },
+  headers: { description: 'The headers are larger than MAX_HEADER_BYTES' },
+  internal: { description: 'An unexpected error; the detail names the request id only' },
+  unavailable: { description: 'The database cannot serve now; retry after Retry-After seconds' },
+} satisfies Record<string, ResponseSpec>;
+
+/** True when the route's handler validates any part of the request. */
+export const validatesInput = (route: RouteSpec): boolean =>
+  Boolean(route.params || route.query || route.headers || route.body);
+
+/**
+ * Every status a route can answer, as documented: the statuses its shape brings and then
+ * its own outcomes (whose descriptions win). Every error is application/problem+json.
+ */
+export function documentedResponses(route: RouteSpec): Record<number, ResponseSpec> {
+  const responses: Record<number, ResponseSpec> = {};
+  if (validatesInput(route)) responses[400] = shared.invalid;
+  if (route.params) responses[404] = shared.notFound;
+  if (route.body) Object.assign(responses, { 413: shared.tooLarge, 415: shared.mediaType });
+  Object.assign(responses, { 431: shared.headers, 500: shared.internal, 503: shared.unavailable });
+  return { ...responses, ...route.responses };
+}
+
+const templates = Object.values(routes).map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
+}));
+
+/** The methods a concrete path answers (uppercase, as in an Allow header); none for an unknown path. */
+export function allowedMethods(path: string): string[] {
+  return templates.filter((t) => t.pattern.test(path)).map((t) => t.route.method.toUpperCase());
+}

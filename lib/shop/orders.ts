@@ -19,7 +19,7 @@ import {
   type ShortProduct,
 } from '../errors';
 import { assertCompany } from './companies';
-import { decodeCursor, toPage } from './cursor';
+import { cursorKeys, decodeCursor, toPage } from './cursor';
 import type { Order, OrderIn, Page, PageOptions } from './types';
 
 export type PlaceOrderResult =
@@ -292,7 +292,7 @@ export async function listCustomerOrders(
   opts: PageOptions,
   database: Queryable = db(),
 ): Promise<Page<Order>> {
-  const before = decodeCursor(opts.cursor, 1)?.[0] ?? null;
+  const before = decodeCursor(opts.cursor, cursorKeys.customerOrders)?.[0] ?? null;
   const { rows } = await database.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders
       WHERE company_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR id < $3)
