@@ -91,11 +91,11 @@ const UNAVAILABLE_CODES = new Set<string>([
   SQLSTATE.tooManyConnections,
 ]);
 
-// node-postgres reports a pool wait, a dropped connection and a server that stopped
-// answering (query_timeout) without a code; Citus reports a worker it cannot reach as
-// XX000 with this text.
+// node-postgres reports a pool wait, a dropped connection, a statement sent on a
+// connection that has already failed, and a server that stopped answering (query_timeout)
+// without a code; Citus reports a worker it cannot reach as XX000 with this text.
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection to the remote node|could not establish any connections to the node/i;
+  /timeout exceeded when trying to connect|Connection terminated|is not queryable|Query read timeout|connection to the remote node|could not establish any connections to the node/i;
 
 /** True when an error means the database (or a node behind the coordinator) cannot serve now. */
 export function isUnavailable(error: unknown): boolean {

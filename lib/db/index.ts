@@ -124,6 +124,15 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
       }
       const tx: Queryable = { query: (text, params) => timed(client, text, params) };
       let broken = false;
+      // A checked-out client has no listener of the pool's: a connection that fails
+      // between two statements (the server ended it) would be an unhandled 'error' event,
+      // which ends the process. The next statement fails and reports it; here it is only
+      // noted, and the client is not returned to the pool.
+      const onLost = (error: unknown) => {
+        broken = true;
+        log.warn('database connection lost in a transaction', describeError(error));
+      };
+      client.on('error', onLost);
       try {
         await tx.query('BEGIN');
         const result = await work(tx);
@@ -138,6 +147,7 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
         }
         throw error;
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },
