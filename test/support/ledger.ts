@@ -3,7 +3,9 @@
  * tests assert after every fault. Each check returns the violations it finds as lines a
  * failing test prints, so an empty list is the pass.
  */
+import { createHash } from 'node:crypto';
 import { db, type Queryable } from '../../lib/db';
+import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/db/catalog';
 
 /** Stock of each of a company's products, by id. */
 export async function stockOf(companyId: number, database: Queryable = db()): Promise<Map<number, number>> {
@@ -88,4 +90,32 @@ export async function orderCount(companyId: number, database: Queryable = db()):
     [companyId],
   );
   return rows[0]?.n ?? -1;
+}
+
+/**
+ * A fingerprint of every row the given companies own, table by table, and of the
+ * reference tables: equal fingerprints before and after mean nothing of theirs changed.
+ */
+export async function tenantFingerprint(
+  companyIds: number[],
+  database: Queryable = db(),
+): Promise<Record<string, string>> {
+  const fingerprint: Record<string, string> = {};
+  const tables = [
+    ...DISTRIBUTED_TABLES.map(({ table, column }) => ({
+      table,
+      where: `WHERE t.${column} = ANY($1::bigint[])`,
+    })),
+    ...REFERENCE_TABLES.map((table) => ({ table, where: '' })),
+  ];
+  for (const { table, where } of tables) {
+    const { rows } = await database.query<{ row: string }>(
+      `SELECT t::text AS row FROM ${table} t ${where} ORDER BY 1`,
+      where ? [companyIds] : [],
+    );
+    const hash = createHash('sha256');
+    for (const { row } of rows) hash.update(row).update('\n');
+    fingerprint[table] = `${rows.length} rows ${hash.digest('hex').slice(0, 16)}`;
+  }
+  return fingerprint;
 }
