@@ -260,12 +260,32 @@ export function documentedResponses(route: RouteSpec): Record<number, ResponseSp
   return { ...responses, ...route.responses };
 }
 
-const templates = Object.values(routes).map((route) => ({
-  route,
-  pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
-}));
+const templates = Object.entries(routes).map(([name, route]) => {
+  const names: string[] = [];
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, param: string) => {
+    names.push(param);
+    return '([^/]+)';
+  });
+  return { name: name as keyof typeof routes, route, names, pattern: new RegExp(`^${source}$`) };
+});
+
+export interface RouteMatch {
+  name: keyof typeof routes;
+  route: RouteSpec;
+  /** The path parameters as they appear in the path (still percent-encoded). */
+  params: Record<string, string>;
+}
+
+/** Every route whose path template matches a concrete path, whatever its method. */
+export function matchPath(path: string): RouteMatch[] {
+  return templates.flatMap(({ name, route, names, pattern }) => {
+    const match = pattern.exec(path);
+    if (!match) return [];
+    return [{ name, route, params: Object.fromEntries(names.map((n, i) => [n, match[i + 1] ?? ''])) }];
+  });
+}
 
 /** The methods a concrete path answers (uppercase, as in an Allow header); none for an unknown path. */
 export function allowedMethods(path: string): string[] {
-  return templates.filter((t) => t.pattern.test(path)).map((t) => t.route.method.toUpperCase());
+  return matchPath(path).map((m) => m.route.method.toUpperCase());
 }
