@@ -156,6 +156,19 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   };
 }
 
+/**
+ * The `$n` placeholders of a multi-row VALUES list: `shared` parameters every row repeats
+ * ($1…), then `perRow` of its own per row. Only numbers go into the SQL text, so a
+ * statement built with this is still fully parameterized.
+ */
+export function placeholders(rows: number, shared: number, perRow: number): string {
+  const common = Array.from({ length: shared }, (_, i) => `$${i + 1}`);
+  return Array.from({ length: rows }, (_, row) => {
+    const own = Array.from({ length: perRow }, (_, i) => `$${shared + row * perRow + i + 1}`);
+    return `(${[...common, ...own].join(', ')})`;
+  }).join(', ');
+}
+
 let current: Db | undefined;
 
 /** The request path's database: created from the configuration on first use, then kept. */

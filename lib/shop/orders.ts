@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { type Db, db, type Queryable } from '../db';
+import { type Db, db, placeholders, type Queryable } from '../db';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -207,9 +207,9 @@ export async function placeOrder(
       quantity: i.quantity,
       unit_price_cents: i.unitPriceCents,
     }));
-    const values = itemRows.map((_, n) => `($1, $2, $${3 * n + 3}, $${3 * n + 4}, $${3 * n + 5})`).join(', ');
     await tx.query(
-      `INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents) VALUES ${values}`,
+      `INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents)
+       VALUES ${placeholders(itemRows.length, 2, 3)}`,
       [companyId, orderRow.id, ...itemRows.flatMap((i) => [i.product_id, i.quantity, i.unit_price_cents])],
     );
     const order = toOrder(orderRow, itemRows);
