@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the snippets are source code with template placeholders
 /**
  * Security: all SQL on the request path is parameterized. Every query call in every
  * module an HTTP function loads passes constant SQL text (literals, the modules' own
