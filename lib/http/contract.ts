@@ -24,11 +24,15 @@ const expecting =
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? 'is required' : message;
 
-/** NUL and unpaired surrogates: PostgreSQL cannot store the first and UTF-8 cannot encode the second. */
-const LONE_SURROGATE = /\p{Cs}/u;
-const storable = (value: string): boolean => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+/**
+ * Text PostgreSQL can store as it was meant: no NUL (it refuses it), no unpaired surrogate
+ * (UTF-8 cannot encode one), and no U+FFFD, the mark a gateway leaves where the bytes sent
+ * were not UTF-8 (which would otherwise be stored as if they had been text).
+ */
+const NOT_TEXT = /\p{Cs}|\uFFFD/u;
+const storable = (value: string): boolean => !value.includes('\u0000') && !NOT_TEXT.test(value);
 export const UNSTORABLE_MESSAGE =
-  'must not contain a NUL character (\\u0000) or an unpaired UTF-16 surrogate';
+  'must be UTF-8 text without NUL (\\u0000), unpaired surrogates or U+FFFD (bytes that were not UTF-8)';
 
 /** Text that PostgreSQL can store: no NUL, no lone surrogate, `min` to `max` characters after trimming. */
 export const text = ({ min = 1, max }: { min?: number; max: number }) => {

@@ -117,7 +117,7 @@ const metacharacters = [
   'constructor',
 ];
 
-const unstorable = ['\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\ud83d', `${CANARY}\u0000`];
+const unstorable = ['\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\ud83d', 'caf\ufffd', `${CANARY}\u0000`];
 
 const numeric = [
   '-1',

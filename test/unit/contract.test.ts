@@ -5,7 +5,13 @@
  */
 import type { FieldIssue } from '../../lib/errors';
 import { ValidationError } from '../../lib/errors';
-import { MAX_ORDER_LINES, MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK } from '../../lib/http/contract';
+import {
+  MAX_ORDER_LINES,
+  MAX_PRICE_CENTS,
+  MAX_QUANTITY,
+  MAX_STOCK,
+  UNSTORABLE_MESSAGE,
+} from '../../lib/http/contract';
 import { validateRequest } from '../../lib/http/middleware/validate';
 import { type RouteSpec, routes } from '../../lib/http/routes';
 
@@ -38,7 +44,7 @@ const product = { name: 'Boots', sku: 'B-1', priceCents: 100, stock: 1 };
 const ID = 'must be a whole number from 1 to 9007199254740991';
 
 describe('text fields and parameters', () => {
-  const nul = 'must not contain a NUL character (\\u0000) or an unpaired UTF-16 surrogate';
+  const nul = UNSTORABLE_MESSAGE;
   it.each([
     ['a company name', routes.createCompany, { body: { name: 'Acme\u0000' } }, 'body.name'],
     [
@@ -54,6 +60,7 @@ describe('text fields and parameters', () => {
       'body.name',
     ],
     ['a lone surrogate', routes.createCompany, { body: { name: 'x\ud800y' } }, 'body.name'],
+    ['bytes that were not UTF-8', routes.createCompany, { body: { name: 'caf\ufffd' } }, 'body.name'],
     ['q', routes.listProducts, { params: { companyId: '1' }, query: { q: 'mug\u0000' } }, 'query.q'],
     [
       "a customer's name",
