@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { allowedMethods, matchPath, type RouteSpec } from '../../lib/http/routes';
+import { allowedMethods, matchPath, type RouteSpec, routes } from '../../lib/http/routes';
 import type { RawRequest } from './gateway';
 
 /** Text that must never reach a log line: every generated string field may carry it. */
@@ -73,6 +73,72 @@ export interface Baseline {
   query: Record<string, string>;
   headers: Record<string, string>;
   body?: unknown;
+}
+
+/** The ids of the tenant the hostile requests are made as. */
+export interface TenantIds {
+  companyId: number;
+  productId: number;
+  orderId: number;
+  customerId: number;
+  campaignId: number;
+}
+
+/** One valid request of every operation, as the tenant with these ids. */
+export function baselinesFor(t: TenantIds): Record<string, Baseline> {
+  const companyId = String(t.companyId);
+  const productId = String(t.productId);
+  const none = { params: {}, query: {}, headers: {} };
+  const company = { ...none, params: { companyId } };
+  return {
+    createCompany: { ...none, body: { name: 'Hostile Co' } },
+    getCompany: company,
+    listProducts: { ...company, query: { limit: '5', q: 'Product' } },
+    getProduct: { ...none, params: { companyId, productId } },
+    createProduct: { ...company, body: { name: 'Fuzzed', sku: 'FUZZ-1', priceCents: 100, stock: 5 } },
+    updateProduct: {
+      ...none,
+      params: { companyId, productId },
+      body: { name: 'Renamed', priceCents: 100, stock: 40 },
+    },
+    placeOrder: {
+      ...company,
+      headers: { 'idempotency-key': `k-${CANARY}` },
+      body: {
+        customer: { email: 'fuzz@example.com', name: 'Fuzz' },
+        items: [{ productId: t.productId, quantity: 1 }],
+      },
+    },
+    getOrder: { ...none, params: { companyId, orderId: String(t.orderId) } },
+    cancelOrder: { ...none, params: { companyId, orderId: String(t.orderId) } },
+    listCustomerOrders: {
+      ...none,
+      params: { companyId, customerId: String(t.customerId) },
+      query: { limit: '5' },
+    },
+    listCampaigns: { ...company, query: { limit: '5', state: 'running' } },
+    getCampaign: { ...none, params: { companyId, campaignId: String(t.campaignId) } },
+    health: none,
+    openapi: none,
+  };
+}
+
+/** Every hostile request of the document's operations, weighted, with the route table's schemas as oracle. */
+export function allHostileRequests(
+  doc: OpenApiDocument,
+  base: Record<string, Baseline>,
+  limits: { maxBodyBytes: number; maxHeaderBytes: number },
+): fc.Arbitrary<HostileRequest> {
+  const operations = operationsOf(doc);
+  return fc.oneof(
+    ...operations.flatMap((op) => {
+      const route = routes[op.operationId as keyof typeof routes];
+      const baseline = base[op.operationId];
+      if (!route || !baseline) throw new Error(`no route or baseline for ${op.operationId}`);
+      return hostileRequests(op, route, baseline, doc, limits);
+    }),
+    ...routingRequests(operations, base),
+  );
 }
 
 export interface HostileRequest extends RawRequest {

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { config } from '../../../lib/config';
-import { createDb, type Db, db, setDefaultDb } from '../../../lib/db';
+import { createDb, type Db, db, type Queryable, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
 import type { Product } from '../../../lib/shop/types';
 import { closeDb } from '../../support/db';
@@ -94,36 +94,24 @@ describe('atomic orders', () => {
     expect(seen).toEqual(POINTS);
   });
 
-  it.each(POINTS)(
-    'should leave nothing behind when the connection is terminated before statement %s',
-    async (at) => {
-      const { company, products, initial } = await shop();
-      const body = orderOf(products.slice(0, 2));
-      const key = randomUUID();
-      const reply = await placeWithFault(company.id, body, key, async (point, _statement, tx) => {
-        if (point === at) await terminateBackend(tx, admin);
-        return undefined;
-      });
-      expect(reply.status).toBe(503);
-      expect(reply.headers['Retry-After']).toBe('5');
-      await expectRecovered(company.id, body, key, initial);
-    },
-  );
+  const faults: [string, (tx: Queryable) => Promise<void>][] = [
+    ['the connection is terminated', (tx) => terminateBackend(tx, admin)],
+    ['a statement times out', timeOut],
+  ];
+  const cases = faults.flatMap(([fault, act]) => POINTS.map((at) => [fault, at, act] as const));
 
-  it.each(POINTS)(
-    'should leave nothing behind when a statement times out before statement %s',
-    async (at) => {
-      const { company, products, initial } = await shop();
-      const body = orderOf(products.slice(0, 2));
-      const key = randomUUID();
-      const reply = await placeWithFault(company.id, body, key, async (point, _statement, tx) => {
-        if (point === at) await timeOut(tx);
-        return undefined;
-      });
-      expect(reply.status).toBe(503);
-      await expectRecovered(company.id, body, key, initial);
-    },
-  );
+  it.each(cases)('should leave nothing behind when %s before statement %s', async (_fault, at, act) => {
+    const { company, products, initial } = await shop();
+    const body = orderOf(products.slice(0, 2));
+    const key = randomUUID();
+    const reply = await placeWithFault(company.id, body, key, async (point, _statement, tx) => {
+      if (point === at) await act(tx);
+      return undefined;
+    });
+    expect(reply.status).toBe(503);
+    expect(reply.headers['Retry-After']).toBe('5');
+    await expectRecovered(company.id, body, key, initial);
+  });
 
   it('should leave nothing behind when the last item violates a constraint', async () => {
     const { company, products, initial } = await shop();

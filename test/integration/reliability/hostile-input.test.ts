@@ -21,20 +21,18 @@
 import fc from 'fast-check';
 import { config } from '../../../lib/config';
 import { openApiDocument } from '../../../lib/http/openapi';
-import { documentedResponses, type RouteSpec, routes } from '../../../lib/http/routes';
+import { documentedResponses, type RouteSpec } from '../../../lib/http/routes';
 import { closeDb } from '../../support/db';
 import { dispatch } from '../../support/gateway';
 import {
-  type Baseline,
+  allHostileRequests,
+  baselinesFor,
   CANARY,
   type HostileRequest,
-  hostileRequests,
   type OpenApiDocument,
-  operationsOf,
-  routingRequests,
 } from '../../support/hostile';
 import { ledgerViolations, tenantFingerprint } from '../../support/ledger';
-import { newTenant, type Tenant } from '../../support/shop';
+import { newTenant } from '../../support/shop';
 
 const SEED = Number(process.env.FC_SEED ?? 20261129);
 const RUNS = Number(process.env.FC_RUNS ?? 1_400);
@@ -48,44 +46,6 @@ afterAll(async () => {
   process.env.LOG_LEVEL = savedLogLevel;
   await closeDb();
 });
-
-function baselines(t: Tenant): Record<string, Baseline> {
-  const companyId = String(t.company.id);
-  const productId = String(t.products[1]?.id);
-  const none = { params: {}, query: {}, headers: {} };
-  const company = { ...none, params: { companyId } };
-  return {
-    createCompany: { ...none, body: { name: 'Hostile Co' } },
-    getCompany: company,
-    listProducts: { ...company, query: { limit: '5', q: 'Product' } },
-    getProduct: { ...company, params: { companyId, productId } },
-    createProduct: { ...company, body: { name: 'Fuzzed', sku: 'FUZZ-1', priceCents: 100, stock: 5 } },
-    updateProduct: {
-      ...company,
-      params: { companyId, productId },
-      body: { name: 'Renamed', priceCents: 100, stock: 40 },
-    },
-    placeOrder: {
-      ...company,
-      headers: { 'idempotency-key': `k-${CANARY}` },
-      body: {
-        customer: { email: 'fuzz@example.com', name: 'Fuzz' },
-        items: [{ productId: Number(productId), quantity: 1 }],
-      },
-    },
-    getOrder: { ...none, params: { companyId, orderId: String(t.order.id) } },
-    cancelOrder: { ...none, params: { companyId, orderId: String(t.order.id) } },
-    listCustomerOrders: {
-      ...none,
-      params: { companyId, customerId: String(t.customerId) },
-      query: { limit: '5' },
-    },
-    listCampaigns: { ...company, query: { limit: '5', state: 'running' } },
-    getCampaign: { ...none, params: { companyId, campaignId: String(t.campaignId) } },
-    health: none,
-    openapi: none,
-  };
-}
 
 const documented = (route: RouteSpec | undefined) =>
   route ? Object.keys(documentedResponses(route)).map(Number) : [404, 405];
@@ -111,25 +71,23 @@ describe('hostile input', () => {
       const victimIds = victims.map((v) => v.company.id);
       const before = await tenantFingerprint(victimIds);
 
-      const doc = openApiDocument() as OpenApiDocument;
-      const operations = operationsOf(doc);
-      const base = baselines(attacker);
-      const limits = { maxBodyBytes: config().MAX_BODY_BYTES, maxHeaderBytes: config().MAX_HEADER_BYTES };
-      const arbitraries = [
-        ...operations.flatMap((op) => {
-          const route = routes[op.operationId as keyof typeof routes];
-          const baseline = base[op.operationId];
-          if (!route || !baseline) throw new Error(`no route or baseline for ${op.operationId}`);
-          return hostileRequests(op, route, baseline, doc, limits);
+      const requests = allHostileRequests(
+        openApiDocument() as OpenApiDocument,
+        baselinesFor({
+          companyId: attacker.company.id,
+          productId: attacker.products[1]?.id as number,
+          orderId: attacker.order.id,
+          customerId: attacker.customerId,
+          campaignId: attacker.campaignId,
         }),
-        ...routingRequests(operations, base),
-      ];
+        { maxBodyBytes: config().MAX_BODY_BYTES, maxHeaderBytes: config().MAX_HEADER_BYTES },
+      );
 
       const statuses = new Map<number, number>();
       let tried = 0;
       let rejected = 0;
       await fc.assert(
-        fc.asyncProperty(fc.oneof(...arbitraries), async (request: HostileRequest) => {
+        fc.asyncProperty(requests, async (request: HostileRequest) => {
           const reply = await dispatch(request);
           tried += 1;
           if (request.mustReject) rejected += 1;
