@@ -58,3 +58,6 @@ export async function timeOut(tx: Queryable): Promise<void> {
   await tx.query("SET LOCAL statement_timeout = '100ms'");
   await tx.query('SELECT pg_sleep(2)');
 }
+
+/** A Retry-After of whole seconds, as every 503 carries. */
+export const RETRY_AFTER = /^[1-9]\d*$/;

@@ -19,7 +19,14 @@ import { createDb, type Db, db, type Queryable, setDefaultDb } from '../../../li
 import { routes } from '../../../lib/http/routes';
 import type { Product } from '../../../lib/shop/types';
 import { closeDb } from '../../support/db';
-import { type FaultPoint, type Injector, terminateBackend, timeOut, withFaults } from '../../support/faults';
+import {
+  type FaultPoint,
+  type Injector,
+  RETRY_AFTER,
+  terminateBackend,
+  timeOut,
+  withFaults,
+} from '../../support/faults';
 import { invoke } from '../../support/lambda';
 import { ledgerViolations, ordersByKey, stockOf } from '../../support/ledger';
 import { newCompany, newProduct, placeOrder } from '../../support/shop';
@@ -109,7 +116,7 @@ describe('atomic orders', () => {
       return undefined;
     });
     expect(reply.status).toBe(503);
-    expect(reply.headers['Retry-After']).toBe('5');
+    expect(reply.headers['Retry-After']).toMatch(RETRY_AFTER);
     await expectRecovered(company.id, body, key, initial);
   });
 
