@@ -110,6 +110,13 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log.error('idle database client failed', describeError(error)));
+  // The pool listens to a client only while it is idle, and a request only while its
+  // statement runs; a connection the server ends in between (a restart, a terminated
+  // backend) would emit 'error' to no listener, which ends the process. Every client keeps
+  // one listener for its whole life; the statement that uses it next fails and says why.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => log.debug('database connection lost', describeError(error)));
+  });
 
   return {
     query: <R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]) =>
