@@ -166,7 +166,9 @@ export const routes = {
     params: orderPath,
     responses: {
       200: { description: 'The cancelled order', schema: orderOut },
-      409: { description: 'The order has shipped and cannot be cancelled' },
+      409: {
+        description: 'The order has shipped, or restocking would exceed the most stock a product can hold',
+      },
     },
   }),
   listCustomerOrders: defineRoute({

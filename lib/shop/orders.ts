@@ -50,6 +50,9 @@ interface ItemRow {
   unit_price_cents: number;
 }
 
+/** products.stock is an integer column. */
+const STOCK_COLUMN_MAX = 2_147_483_647;
+
 const ORDER_COLUMNS = 'id, company_id, customer_id, status, total_cents, currency, created_at';
 
 const toOrder = (r: OrderRow, items: ItemRow[]): Order => ({
@@ -271,10 +274,17 @@ export async function cancelOrder(companyId: number, orderId: number, database: 
       );
       // Restock in product-id order, the order placing takes its locks in.
       for (const item of items.rows) {
-        await tx.query(
-          'UPDATE products SET stock = stock + $3, updated_at = now() WHERE company_id = $1 AND id = $2',
-          [companyId, item.product_id, item.quantity],
+        const restocked = await tx.query(
+          `UPDATE products SET stock = stock + $3, updated_at = now()
+            WHERE company_id = $1 AND id = $2 AND stock <= $4::integer - $3::integer`,
+          [companyId, item.product_id, item.quantity, STOCK_COLUMN_MAX],
         );
+        // Stock set back up by hand since the order took it can leave no room to restock.
+        if (restocked.rowCount === 0) {
+          throw new ConflictError(
+            `Cancelling order ${orderId} would take product ${item.product_id} over the most stock a product can hold (${STOCK_COLUMN_MAX})`,
+          );
+        }
       }
       await tx.query(
         "UPDATE orders SET status = 'cancelled', updated_at = now() WHERE company_id = $1 AND id = $2",
