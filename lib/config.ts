@@ -45,6 +45,8 @@ export const databaseSection = z.object({
 /** The HTTP functions. */
 export const httpSection = z.object({
   MAX_BODY_BYTES: intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
+  /** Header names and values together; API Gateway's own limit is 10 KiB. */
+  MAX_HEADER_BYTES: intFromEnv(8 * 1024, 1024, 64 * 1024),
   /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
   IDEMPOTENCY_TTL_HOURS: intFromEnv(24, 1, 24 * 30),
   /** The bearer token the operator endpoints (GET /cluster) require; unset: open, for local use. */

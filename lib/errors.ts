@@ -85,6 +85,26 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+export class MethodNotAllowedError extends AppError {
+  readonly statusCode = 405;
+  readonly type = 'method-not-allowed';
+  readonly title = 'The method is not allowed on this path';
+  constructor(
+    message: string,
+    /** The methods the path answers, for the Allow header. */
+    readonly allowed: string[],
+    options: ErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+  override extensions() {
+    return { allow: this.allowed };
+  }
+  override headers() {
+    return { Allow: this.allowed.join(', ') };
+  }
+}
+
 export class ConflictError extends AppError {
   readonly statusCode = 409;
   readonly type: string = 'conflict';
@@ -128,6 +148,12 @@ export class PayloadTooLargeError extends AppError {
   readonly statusCode = 413;
   readonly type = 'payload-too-large';
   readonly title = 'The body is too large';
+}
+
+export class HeadersTooLargeError extends AppError {
+  readonly statusCode = 431;
+  readonly type = 'headers-too-large';
+  readonly title = 'The request headers are too large';
 }
 
 export class ServiceUnavailableError extends AppError {

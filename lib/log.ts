@@ -25,7 +25,17 @@ export const log = {
   error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
 };
 
-/** A cause as loggable fields: name, message, code and stack, never bound parameters. */
+/**
+ * A database error about a value (SQLSTATE class 22, data exception) quotes the value in
+ * its message, e.g. `invalid input syntax for type bigint: "…"`; a value is request data,
+ * so what is quoted is left out of the log.
+ */
+function withoutValues(message: unknown, code: unknown): unknown {
+  if (typeof message !== 'string' || typeof code !== 'string' || !code.startsWith('22')) return message;
+  return message.replace(/"(?:[^"]|"")*"/g, '"…"');
+}
+
+/** A cause as loggable fields: name, message, code and stack, never bound parameters or quoted values. */
 export function describeError(error: unknown): Record<string, unknown> {
   // Fields, not `instanceof Error`: errors from Node's own realm fail that test under a sandbox.
   if (typeof error === 'object' && error !== null && 'message' in error) {
@@ -36,11 +46,15 @@ export function describeError(error: unknown): Record<string, unknown> {
       stack?: unknown;
       cause?: unknown;
     };
+    const shown = withoutValues(message, code);
     return {
       errorName: name,
-      errorMessage: message,
+      errorMessage: shown,
       errorCode: code,
-      stack,
+      stack:
+        typeof stack === 'string' && shown !== message
+          ? stack.replace(String(message), String(shown))
+          : stack,
       ...(cause !== undefined ? { cause: describeError(cause) } : {}),
     };
   }

@@ -91,8 +91,11 @@ const UNAVAILABLE_CODES = new Set<string>([
   SQLSTATE.tooManyConnections,
 ]);
 
-// node-postgres reports a pool wait and a dropped connection without a code.
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated/i;
+// node-postgres reports a pool wait, a dropped connection, a statement sent on a
+// connection that has already failed, and a server that stopped answering (query_timeout)
+// without a code.
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|is not queryable|Query read timeout/i;
 
 // Citus reports a worker it cannot reach as XX000 (or 08xxx) with one of these texts.
 const WORKER_UNREACHABLE =

@@ -101,6 +101,8 @@ function timed<R extends QueryResultRow>(
   );
 }
 
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 /** A database at `cfg.DATABASE_URL` with its own pool. Connects on the first query, not here. */
 export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   const pool = new Pool({
@@ -112,11 +114,24 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
     // A worker that does not answer fails the statement in seconds, not Citus's default 30 s.
     // A custom setting is accepted (and ignored) by plain PostgreSQL too.
     options: `-c citus.node_connection_timeout=${cfg.DB_NODE_CONNECT_TIMEOUT_MS}`,
+    // The server ends a slow statement; this ends the wait for a server that has stopped
+    // answering at all (frozen, or gone without closing the socket), a little later.
+    // A database without a statement timeout (operator work) gets none either.
+    query_timeout:
+      cfg.DB_STATEMENT_TIMEOUT_MS > 0 ? cfg.DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS : undefined,
+    keepAlive: true,
     application_name: options.applicationName ?? 'distribushop',
     types: typeParsers,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => log.error('idle database client failed', describeError(error)));
+  // The pool listens to a client only while it is idle, and a request only while its
+  // statement runs; a connection the server ends in between (a restart, a terminated
+  // backend) would emit 'error' to no listener, which ends the process. Every client keeps
+  // one listener for its whole life; the statement that uses it next fails and says why.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => log.debug('database connection lost', describeError(error)));
+  });
 
   return {
     query: <R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]) =>
@@ -131,6 +146,15 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
       }
       const tx: Queryable = { query: (text, params) => timed(client, text, params) };
       let broken = false;
+      // A checked-out client has no listener of the pool's: a connection that fails
+      // between two statements (the server ended it) would be an unhandled 'error' event,
+      // which ends the process. The next statement fails and reports it; here it is only
+      // noted, and the client is not returned to the pool.
+      const onLost = (error: unknown) => {
+        broken = true;
+        log.warn('database connection lost in a transaction', describeError(error));
+      };
+      client.on('error', onLost);
       try {
         await tx.query('BEGIN');
         const result = await work(tx);
@@ -145,6 +169,7 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
         }
         throw error;
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },
@@ -167,6 +192,19 @@ export function withStatementTimeout<T>(
     await tx.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.max(1, Math.round(ms)))]);
     return work(tx);
   });
+}
+
+/**
+ * The `$n` placeholders of a multi-row VALUES list: `shared` parameters every row repeats
+ * ($1…), then `perRow` of its own per row. Only numbers go into the SQL text, so a
+ * statement built with this is still fully parameterized.
+ */
+export function placeholders(rows: number, shared: number, perRow: number): string {
+  const common = Array.from({ length: shared }, (_, i) => `$${i + 1}`);
+  return Array.from({ length: rows }, (_, row) => {
+    const own = Array.from({ length: perRow }, (_, i) => `$${shared + row * perRow + i + 1}`);
+    return `(${[...common, ...own].join(', ')})`;
+  }).join(', ');
 }
 
 let current: Db | undefined;

@@ -11,85 +11,175 @@ import { z } from 'zod';
 import type { HealthReport } from '../cluster/inspect';
 import type { ClusterStatus } from '../cluster/status';
 import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
+import { CURSOR_MESSAGE, type CursorKey, cursorKeys, MAX_ID, readCursor } from '../shop/cursor';
 import type * as shop from '../shop/types';
 
-const MAX_ID = Number.MAX_SAFE_INTEGER;
+/**
+ * The value builders every field and parameter is made of, so that each class of value
+ * is checked one way everywhere and every message says what is allowed.
+ */
+
+/** The message for a value of a given kind: "is required" when it is missing. */
+const expecting =
+  (message: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : message;
+
+/**
+ * Text PostgreSQL can store as it was meant: no NUL (it refuses it), no unpaired surrogate
+ * (UTF-8 cannot encode one), and no U+FFFD, the mark a gateway leaves where the bytes sent
+ * were not UTF-8 (which would otherwise be stored as if they had been text).
+ */
+const NOT_TEXT = /\p{Cs}|\uFFFD/u;
+const storable = (value: string): boolean => !value.includes('\u0000') && !NOT_TEXT.test(value);
+export const UNSTORABLE_MESSAGE =
+  'must be UTF-8 text without NUL (\\u0000), unpaired surrogates or U+FFFD (bytes that were not UTF-8)';
+
+/** Text that PostgreSQL can store: no NUL, no lone surrogate, `min` to `max` characters after trimming. */
+export const text = ({ min = 1, max }: { min?: number; max: number }) => {
+  const message =
+    min === max ? `must be ${max} characters of text` : `must be ${min} to ${max} characters of text`;
+  return z
+    .string({ error: expecting(message) })
+    .refine(storable, { error: UNSTORABLE_MESSAGE, abort: true })
+    .trim()
+    .min(min, { error: min === 1 ? 'must not be empty' : message })
+    .max(max, { error: message });
+};
+
+/**
+ * A whole JSON number from `min` to `max`: one message for a wrong type, a fraction or
+ * a number out of range (zod reports a too-large integer twice; the validator keeps one).
+ */
+export const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .number({ error: expecting(message) })
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message });
+};
+
+/** A JSON object with exactly these fields: an unknown field is named together with the allowed ones. */
+export const fields = <S extends z.ZodRawShape>(shape: S, what = 'field') => {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const keys = (issue as { keys?: string[] }).keys ?? [];
+        const unknown = keys.map((k) => JSON.stringify(k)).join(', ');
+        return `has unknown ${what}${keys.length > 1 ? 's' : ''} ${unknown}; the ${what}s are ${allowed}`;
+      }
+      return issue.input === undefined ? 'is required' : `must be a JSON object with the ${what}s ${allowed}`;
+    },
+  });
+};
+
+/** One of a fixed list of values. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: expecting(`must be one of ${values.join(', ')}`) });
+
+export { MAX_ID };
+
+const ID_MESSAGE = `must be a whole number from 1 to ${MAX_ID}`;
 
 /** A positive id as it appears in a path or query string. */
 export const idParam = z
-  .string()
-  .regex(/^[1-9]\d{0,15}$/, 'must be a positive whole number')
+  .string({ error: expecting(ID_MESSAGE) })
+  .regex(/^[1-9]\d{0,15}$/, ID_MESSAGE)
   .transform(Number)
-  .pipe(z.number().max(MAX_ID, 'is too large'))
-  .meta({ type: 'integer', minimum: 1, example: 5 });
+  .pipe(z.number().max(MAX_ID, ID_MESSAGE))
+  .meta({ type: 'integer', minimum: 1, maximum: MAX_ID, example: 5 });
 
-export const id = z.number().int().min(1).max(MAX_ID);
-const cents = z.number().int().min(0).max(1_000_000_000_00);
+export const id = wholeNumber(1, MAX_ID);
+/**
+ * Money in cents. The bounds multiply within 2^53 (price × quantity × lines), so an
+ * order's total is exact as a JSON number: test/unit/contract.test.ts checks it.
+ */
+export const MAX_PRICE_CENTS = 1_000_000_000;
+export const MAX_QUANTITY = 10_000;
+export const MAX_ORDER_LINES = 100;
+export const MAX_STOCK = 1_000_000_000;
+const cents = wholeNumber(0, MAX_PRICE_CENTS);
+const totalCents = z.number().int().min(0);
 const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
 
-export const companyPath = z.object({ companyId: idParam });
-export const productPath = z.object({ companyId: idParam, productId: idParam });
-export const orderPath = z.object({ companyId: idParam, orderId: idParam });
-export const customerPath = z.object({ companyId: idParam, customerId: idParam });
-export const campaignPath = z.object({ companyId: idParam, campaignId: idParam });
+export const companyPath = fields({ companyId: idParam }, 'path parameter');
+export const productPath = fields({ companyId: idParam, productId: idParam }, 'path parameter');
+export const orderPath = fields({ companyId: idParam, orderId: idParam }, 'path parameter');
+export const customerPath = fields({ companyId: idParam, customerId: idParam }, 'path parameter');
+export const campaignPath = fields({ companyId: idParam, campaignId: idParam }, 'path parameter');
 
-const limit = (fallback: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,4}$/, 'must be a whole number')
+const limit = (fallback: number, max: number) => {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z
+    .string({ error: message })
+    .regex(/^\d{1,4}$/, message)
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
+    .pipe(z.number().int().min(1, message).max(max, message))
     .optional()
     .transform((v) => v ?? fallback)
     .meta({ type: 'integer', minimum: 1, maximum: max, default: fallback });
+};
 
-const cursor = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor returned by this API')
-  .optional()
-  .meta({ description: 'The `nextCursor` of the previous page' });
+/** The `nextCursor` of a page of this list: checked here with the list's own key shape. */
+const cursor = (key: CursorKey) =>
+  z
+    .string({ error: CURSOR_MESSAGE })
+    .refine((c) => readCursor(c, key) !== undefined, CURSOR_MESSAGE)
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page' });
 
-export const pageQuery = z.object({ limit: limit(20, 100), cursor }).strict();
+export const pageQuery = fields(
+  { limit: limit(20, 100), cursor: cursor(cursorKeys.customerOrders) },
+  'query parameter',
+);
 
-export const productListQuery = z
-  .object({
+export const productListQuery = fields(
+  {
     limit: limit(20, 100),
-    cursor,
-    q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the product name' }),
-  })
-  .strict();
+    cursor: cursor(cursorKeys.products),
+    q: text({ max: 100 }).optional().meta({ description: 'Part of the product name' }),
+  },
+  'query parameter',
+);
 
-export const campaignListQuery = z
-  .object({
+export const campaignListQuery = fields(
+  {
     limit: limit(10, 100),
-    cursor,
-    state: z.enum(CAMPAIGN_STATES).optional(),
-  })
-  .strict();
+    cursor: cursor(cursorKeys.campaigns),
+    state: oneOf(CAMPAIGN_STATES).optional(),
+  },
+  'query parameter',
+);
 
-const name = z.string().trim().min(1, 'must not be empty').max(200);
+const name = text({ max: 200 });
+const SKU_MESSAGE =
+  'must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit';
 
-export const companyIn = z.object({ name }).strict().meta({ id: 'CompanyIn' });
+export const companyIn = fields({ name }).meta({ id: 'CompanyIn' });
 export const companyOut = z
   .object({ id, name: z.string(), imageUrl: z.string().nullable(), createdAt: timestamp })
   .meta({ id: 'Company' });
 
-export const productIn = z
-  .object({
-    name,
-    sku: z.string().regex(SKU_PATTERN, 'must be 1-64 letters, digits, dots, dashes or underscores'),
-    priceCents: cents,
-    stock: z.number().int().min(0).max(1_000_000_000),
-  })
-  .strict()
-  .meta({ id: 'ProductIn' });
+const productFields = {
+  name,
+  sku: z
+    .string({ error: expecting(SKU_MESSAGE) })
+    .regex(SKU_PATTERN, SKU_MESSAGE)
+    .meta({ example: 'BOOT-42' }),
+  priceCents: cents,
+  stock: wholeNumber(0, MAX_STOCK),
+};
 
-export const productPatch = productIn
-  .pick({ name: true, priceCents: true, stock: true })
-  .partial()
-  .strict()
-  .refine((p) => Object.keys(p).length > 0, 'give at least one of name, priceCents, stock')
+export const productIn = fields(productFields).meta({ id: 'ProductIn' });
+
+export const productPatch = fields({
+  name: productFields.name.optional(),
+  priceCents: productFields.priceCents.optional(),
+  stock: productFields.stock.optional(),
+})
+  .refine((p) => Object.keys(p).length > 0, 'must give at least one of name, priceCents, stock')
   .meta({ id: 'ProductPatch' });
 
 export const productOut = z
@@ -105,37 +195,36 @@ export const productOut = z
   })
   .meta({ id: 'Product' });
 
-export const orderItemIn = z
-  .object({ productId: id, quantity: z.number().int().min(1).max(10_000) })
-  .strict()
-  .meta({ id: 'OrderItemIn' });
+export const orderItemIn = fields({ productId: id, quantity: wholeNumber(1, MAX_QUANTITY) }).meta({
+  id: 'OrderItemIn',
+});
 
-export const orderIn = z
-  .object({
-    customer: z.union(
-      [
-        z.object({ id }).strict(),
-        z
-          .object({
-            email: z
-              .email()
-              .max(254)
-              .transform((e) => e.toLowerCase()),
-            name,
-          })
-          .strict(),
-      ],
-      { error: 'must be {"id"} of a known customer, or {"email", "name"}' },
-    ),
-    items: z.array(orderItemIn).min(1, 'must hold at least one item').max(100),
-  })
-  .strict()
-  .meta({ id: 'OrderIn' });
+const EMAIL_MESSAGE = 'must be an email address such as ada@example.com, at most 254 characters';
+
+export const orderIn = fields({
+  customer: z.union(
+    [
+      fields({ id }),
+      fields({
+        email: z
+          .email({ error: expecting(EMAIL_MESSAGE) })
+          .max(254, EMAIL_MESSAGE)
+          .transform((e) => e.toLowerCase()),
+        name,
+      }),
+    ],
+    { error: expecting('must be {"id"} of a known customer, or {"email", "name"}') },
+  ),
+  items: z
+    .array(orderItemIn, { error: expecting(`must be a list of 1 to ${MAX_ORDER_LINES} items`) })
+    .min(1, 'must hold at least one item')
+    .max(MAX_ORDER_LINES, `must be a list of 1 to ${MAX_ORDER_LINES} items`),
+}).meta({ id: 'OrderIn' });
 
 export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string({ error: 'the Idempotency-Key header is required' })
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')
     .meta({
       description: 'A unique key per order; a retry with the same key and body returns the same order',
     }),
@@ -147,7 +236,7 @@ export const orderOut = z
     companyId: id,
     customerId: id,
     status: z.enum(ORDER_STATUSES),
-    totalCents: cents,
+    totalCents,
     currency: z.string(),
     items: z.array(z.object({ productId: id, quantity: z.number().int(), unitPriceCents: cents })),
     createdAt: timestamp,

@@ -1,7 +1,9 @@
 /**
- * The middy stack every HTTP handler shares, in order: request log, header normalizing,
- * body size limit, the admin token (operator routes), JSON body (routes that take one), validation of path, query, headers
- * and body, and the problem+json error handler, registered last. The handler receives
+ * The middy stack every HTTP handler shares, in order: request log, header size limit,
+ * header normalizing, body size limit, the admin token (operator routes), JSON body
+ * (routes that take one), validation of path, query, headers and body, and the
+ * problem+json error handler, registered last. The statuses these can answer are the ones
+ * routes.ts documents for the route's shape. The handler receives
  * the validated request and returns a status and a body.
  */
 import middy from '@middy/core';
@@ -9,6 +11,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import { adminAuth } from './middleware/admin-auth';
 import { bodyLimit } from './middleware/body-limit';
+import { headerLimit } from './middleware/header-limit';
 import { jsonBody } from './middleware/json-body';
 import { problemHandler } from './middleware/problem';
 import { requestLog } from './middleware/request-log';
@@ -37,6 +40,7 @@ export function httpHandler<R extends RouteSpec>(
 ) {
   const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
     .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }))
+    .use(headerLimit())
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
   if (route.auth === 'admin') stack.use(adminAuth());

@@ -4,7 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { type RouteSpec, routes } from './routes';
+import { documentedResponses, type RouteSpec, routes } from './routes';
 
 const problem = z
   .object({
@@ -20,7 +20,7 @@ const problem = z
 
 function register(registry: OpenAPIRegistry, route: RouteSpec) {
   const responses = Object.fromEntries(
-    Object.entries(route.responses).map(([status, spec]) => {
+    Object.entries(documentedResponses(route)).map(([status, spec]) => {
       const isError = Number(status) >= 400;
       const schema = spec.schema ?? (isError ? problem : undefined);
       const mediaType = isError ? 'application/problem+json' : 'application/json';

@@ -1,7 +1,13 @@
 /**
  * Every HTTP route: method, path, the zod schemas its handler validates with and the
- * responses it documents. Handlers take their validation from here and the OpenAPI
- * document is generated from here; serverless.yml lists the same paths.
+ * outcomes of its own. Handlers take their validation from here and the OpenAPI document
+ * is generated from here; serverless.yml lists the same paths, and the catch-all function
+ * answers 405 from here for a known path asked with another method.
+ *
+ * The error statuses every route shares follow from its shape, in `documentedResponses`,
+ * the one place both the handler stack (lib/http/handler.ts) and the document read:
+ * validating anything can answer 400, an operator route 401, a path with ids 404, a body
+ * 413 and 415.
  */
 import type { ZodType } from 'zod';
 import {
@@ -51,6 +57,7 @@ export interface RouteSpec<
   headers?: H;
   /** `admin`: an operator endpoint, behind ADMIN_TOKEN when one is configured. */
   auth?: 'admin';
+  /** The route's own outcomes: its successes and the errors only it has. */
   responses: Record<number, ResponseSpec>;
 }
 
@@ -63,9 +70,6 @@ const defineRoute = <
   spec: RouteSpec<P, Q, B, H>,
 ) => spec;
 
-const notFound = { description: 'The company or the resource does not exist (problem+json)' };
-const invalid = { description: 'The request is not valid (problem+json, with `errors`)' };
-
 export const routes = {
   createCompany: defineRoute({
     operationId: 'createCompany',
@@ -74,7 +78,7 @@ export const routes = {
     summary: 'Create a tenant company',
     tag: 'companies',
     body: companyIn,
-    responses: { 201: { description: 'Created', schema: companyOut }, 400: invalid },
+    responses: { 201: { description: 'Created', schema: companyOut } },
   }),
   getCompany: defineRoute({
     operationId: 'getCompany',
@@ -83,7 +87,7 @@ export const routes = {
     summary: 'Get a company',
     tag: 'companies',
     params: companyPath,
-    responses: { 200: { description: 'The company', schema: companyOut }, 404: notFound },
+    responses: { 200: { description: 'The company', schema: companyOut } },
   }),
   listProducts: defineRoute({
     operationId: 'listProducts',
@@ -95,7 +99,6 @@ export const routes = {
     query: productListQuery,
     responses: {
       200: { description: 'A page of products', schema: page(productOut, 'ProductPage') },
-      404: notFound,
     },
   }),
   getProduct: defineRoute({
@@ -105,7 +108,7 @@ export const routes = {
     summary: 'Get a product',
     tag: 'products',
     params: productPath,
-    responses: { 200: { description: 'The product', schema: productOut }, 404: notFound },
+    responses: { 200: { description: 'The product', schema: productOut } },
   }),
   createProduct: defineRoute({
     operationId: 'createProduct',
@@ -117,8 +120,6 @@ export const routes = {
     body: productIn,
     responses: {
       201: { description: 'Created', schema: productOut },
-      400: invalid,
-      404: notFound,
       409: { description: 'The company already has a product with this sku' },
     },
   }),
@@ -132,8 +133,6 @@ export const routes = {
     body: productPatch,
     responses: {
       200: { description: 'The changed product', schema: productOut },
-      400: invalid,
-      404: notFound,
     },
   }),
   placeOrder: defineRoute({
@@ -148,7 +147,6 @@ export const routes = {
     responses: {
       201: { description: 'The order was placed', schema: orderOut },
       200: { description: 'A retry with the same key and body: the same order', schema: orderOut },
-      400: invalid,
       404: { description: 'Unknown company, customer or product' },
       409: { description: 'Not enough stock (names each short product), or the key is in use' },
       422: { description: 'The Idempotency-Key was used with another body' },
@@ -161,7 +159,7 @@ export const routes = {
     summary: 'Get an order with its items',
     tag: 'orders',
     params: orderPath,
-    responses: { 200: { description: 'The order', schema: orderOut }, 404: notFound },
+    responses: { 200: { description: 'The order', schema: orderOut } },
   }),
   cancelOrder: defineRoute({
     operationId: 'cancelOrder',
@@ -172,8 +170,9 @@ export const routes = {
     params: orderPath,
     responses: {
       200: { description: 'The cancelled order', schema: orderOut },
-      404: notFound,
-      409: { description: 'The order has shipped and cannot be cancelled' },
+      409: {
+        description: 'The order has shipped, or restocking would exceed the most stock a product can hold',
+      },
     },
   }),
   listCustomerOrders: defineRoute({
@@ -186,7 +185,6 @@ export const routes = {
     query: pageQuery,
     responses: {
       200: { description: 'A page of orders', schema: page(orderOut, 'OrderPage') },
-      404: notFound,
     },
   }),
   listCampaigns: defineRoute({
@@ -199,7 +197,6 @@ export const routes = {
     query: campaignListQuery,
     responses: {
       200: { description: 'A page of campaigns', schema: page(campaignOut, 'CampaignPage') },
-      404: notFound,
     },
   }),
   getCampaign: defineRoute({
@@ -209,7 +206,7 @@ export const routes = {
     summary: 'A campaign with its ads and their impression and click totals',
     tag: 'campaigns',
     params: campaignPath,
-    responses: { 200: { description: 'The campaign', schema: campaignDetailOut }, 404: notFound },
+    responses: { 200: { description: 'The campaign', schema: campaignDetailOut } },
   }),
   health: defineRoute({
     operationId: 'health',
@@ -218,10 +215,7 @@ export const routes = {
     summary:
       'Database reachable, Citus or plain, active workers, and which workers cannot be reached (degraded)',
     tag: 'system',
-    responses: {
-      200: { description: 'Healthy', schema: healthOut },
-      503: { description: 'The database is not reachable' },
-    },
+    responses: { 200: { description: 'Healthy', schema: healthOut } },
   }),
   clusterStatus: defineRoute({
     operationId: 'clusterStatus',
@@ -231,11 +225,7 @@ export const routes = {
       'The cluster: nodes with state, shards and data size; tables; the largest tenants and where they live; rebalances in progress',
     tag: 'system',
     auth: 'admin',
-    responses: {
-      200: { description: 'The cluster as it is now', schema: clusterStatusOut },
-      401: { description: 'ADMIN_TOKEN is configured and the request did not carry it as a bearer token' },
-      503: { description: 'The coordinator is not reachable' },
-    },
+    responses: { 200: { description: 'The cluster as it is now', schema: clusterStatusOut } },
   }),
   openapi: defineRoute({
     operationId: 'openapi',
@@ -254,5 +244,69 @@ export const notFoundRoute = defineRoute({
   path: '/{proxy+}',
   summary: 'No such route',
   tag: 'system',
-  responses: { 404: { description: 'No route matches' } },
+  responses: {
+    404: { description: 'No route matches' },
+    405: { description: 'The path exists with other methods: the Allow header lists them' },
+  },
 });
+
+const shared = {
+  invalid: { description: 'The request is not valid: `errors` lists each issue, or the JSON is malformed' },
+  notFound: { description: 'The company or the resource does not exist' },
+  tooLarge: { description: 'The body is larger than MAX_BODY_BYTES' },
+  mediaType: { description: 'The body is not sent as application/json' },
+  headers: { description: 'The headers are larger than MAX_HEADER_BYTES' },
+  unauthorized: {
+    description: 'ADMIN_TOKEN is configured and the request did not carry it as a bearer token',
+  },
+  internal: { description: 'An unexpected error; the detail names the request id only' },
+  unavailable: { description: 'The database cannot serve now; retry after Retry-After seconds' },
+} satisfies Record<string, ResponseSpec>;
+
+/** True when the route's handler validates any part of the request. */
+export const validatesInput = (route: RouteSpec): boolean =>
+  Boolean(route.params || route.query || route.headers || route.body);
+
+/**
+ * Every status a route can answer, as documented: the statuses its shape brings and then
+ * its own outcomes (whose descriptions win). Every error is application/problem+json.
+ */
+export function documentedResponses(route: RouteSpec): Record<number, ResponseSpec> {
+  const responses: Record<number, ResponseSpec> = {};
+  if (validatesInput(route)) responses[400] = shared.invalid;
+  if (route.auth === 'admin') responses[401] = shared.unauthorized;
+  if (route.params) responses[404] = shared.notFound;
+  if (route.body) Object.assign(responses, { 413: shared.tooLarge, 415: shared.mediaType });
+  Object.assign(responses, { 431: shared.headers, 500: shared.internal, 503: shared.unavailable });
+  return { ...responses, ...route.responses };
+}
+
+const templates = Object.entries(routes).map(([name, route]) => {
+  const names: string[] = [];
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, param: string) => {
+    names.push(param);
+    return '([^/]+)';
+  });
+  return { name: name as keyof typeof routes, route, names, pattern: new RegExp(`^${source}$`) };
+});
+
+export interface RouteMatch {
+  name: keyof typeof routes;
+  route: RouteSpec;
+  /** The path parameters as they appear in the path (still percent-encoded). */
+  params: Record<string, string>;
+}
+
+/** Every route whose path template matches a concrete path, whatever its method. */
+export function matchPath(path: string): RouteMatch[] {
+  return templates.flatMap(({ name, route, names, pattern }) => {
+    const match = pattern.exec(path);
+    if (!match) return [];
+    return [{ name, route, params: Object.fromEntries(names.map((n, i) => [n, match[i + 1] ?? ''])) }];
+  });
+}
+
+/** The methods a concrete path answers (uppercase, as in an Allow header); none for an unknown path. */
+export function allowedMethods(path: string): string[] {
+  return matchPath(path).map((m) => m.route.method.toUpperCase());
+}

@@ -2,7 +2,7 @@
 import { db, type Queryable } from '../db';
 import { NotFoundError } from '../errors';
 import { assertCompany } from './companies';
-import { decodeCursor, toPage } from './cursor';
+import { cursorKeys, decodeCursor, toPage } from './cursor';
 import type { Campaign, CampaignDetail, Page, PageOptions } from './types';
 
 interface CampaignRow {
@@ -30,7 +30,7 @@ export async function listCampaigns(
   opts: PageOptions & { state?: Campaign['state'] },
   database: Queryable = db(),
 ): Promise<Page<Campaign>> {
-  const after = decodeCursor(opts.cursor, 2);
+  const after = decodeCursor(opts.cursor, cursorKeys.campaigns);
   const { rows } = await database.query<CampaignRow & { budget_key: number }>(
     `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls,
             coalesce(monthly_budget, -1) AS budget_key

@@ -1,30 +1,63 @@
-/** Opaque pagination cursors: the sort key of the last row of a page, as base64url JSON. */
+/**
+ * Opaque pagination cursors: the sort key of the last row of a page, as base64url JSON.
+ *
+ * Each list has its own key shape, checked element by element when a cursor comes back:
+ * a cursor that decodes but holds another type or an out-of-range number (`["x"]`, `[-5]`)
+ * is refused like any other forged cursor, before it can reach a bigint cast in SQL.
+ */
+import { z } from 'zod';
 import { ValidationError } from '../errors';
+
+/** The largest id the API hands out: ids are JSON numbers, exact up to 2^53 - 1. */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+const rowId = z.number().int().min(1).max(MAX_ID);
+
+/** The sort key of each list, as its cursor holds it. */
+export const cursorKeys = {
+  /** Products by id: the last id seen. */
+  products: z.tuple([rowId]),
+  /** A customer's orders, newest first: the last id seen. */
+  customerOrders: z.tuple([rowId]),
+  /** Campaigns by monthly budget (no budget sorts as -1), then id. */
+  campaigns: z.tuple([z.number().int().min(-1).max(MAX_ID), rowId]),
+};
+
+export type CursorKey = z.ZodType<readonly (number | string)[]>;
+
+export const CURSOR_MESSAGE = 'is not a cursor returned by this API; pass back the nextCursor of a page';
+const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,200}$/;
 
 export function encodeCursor(key: readonly (number | string)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (number | string)[] | undefined {
-  if (cursor === undefined) return undefined;
-  const invalid = () =>
-    new ValidationError('The cursor is not one this API returned', [
-      { path: 'query.cursor', message: 'is not a cursor returned by this API' },
-    ]);
-  let key: unknown;
+/** The key a cursor holds when it is one of this list's cursors; undefined otherwise. */
+export function readCursor<K extends CursorKey>(cursor: string, key: K): z.output<K> | undefined {
+  if (!CURSOR_TEXT.test(cursor)) return undefined;
+  let decoded: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    return undefined;
   }
-  if (
-    !Array.isArray(key) ||
-    key.length !== arity ||
-    !key.every((k) => (typeof k === 'number' && Number.isSafeInteger(k)) || typeof k === 'string')
-  ) {
-    throw invalid();
+  const parsed = key.safeParse(decoded);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The key of `cursor` (undefined for the first page); a ValidationError naming query.cursor if forged. */
+export function decodeCursor<K extends CursorKey>(
+  cursor: string | undefined,
+  key: K,
+): z.output<K> | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = readCursor(cursor, key);
+  if (decoded === undefined) {
+    throw new ValidationError(`The request is not valid: query.cursor ${CURSOR_MESSAGE}`, [
+      { path: 'query.cursor', message: CURSOR_MESSAGE },
+    ]);
   }
-  return key as (number | string)[];
+  return decoded;
 }
 
 /** Splits a result fetched with `limit + 1` rows into a page and the cursor of its last row. */

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { type Db, db, type Queryable } from '../db';
+import { type Db, db, placeholders, type Queryable } from '../db';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -19,7 +19,7 @@ import {
   type ShortProduct,
 } from '../errors';
 import { assertCompany } from './companies';
-import { decodeCursor, toPage } from './cursor';
+import { cursorKeys, decodeCursor, toPage } from './cursor';
 import type { Order, OrderIn, Page, PageOptions } from './types';
 
 export type PlaceOrderResult =
@@ -49,6 +49,9 @@ interface ItemRow {
   quantity: number;
   unit_price_cents: number;
 }
+
+/** products.stock is an integer column. */
+const STOCK_COLUMN_MAX = 2_147_483_647;
 
 const ORDER_COLUMNS = 'id, company_id, customer_id, status, total_cents, currency, created_at';
 
@@ -207,9 +210,9 @@ export async function placeOrder(
       quantity: i.quantity,
       unit_price_cents: i.unitPriceCents,
     }));
-    const values = itemRows.map((_, n) => `($1, $2, $${3 * n + 3}, $${3 * n + 4}, $${3 * n + 5})`).join(', ');
     await tx.query(
-      `INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents) VALUES ${values}`,
+      `INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents)
+       VALUES ${placeholders(itemRows.length, 2, 3)}`,
       [companyId, orderRow.id, ...itemRows.flatMap((i) => [i.product_id, i.quantity, i.unit_price_cents])],
     );
     const order = toOrder(orderRow, itemRows);
@@ -271,10 +274,17 @@ export async function cancelOrder(companyId: number, orderId: number, database: 
       );
       // Restock in product-id order, the order placing takes its locks in.
       for (const item of items.rows) {
-        await tx.query(
-          'UPDATE products SET stock = stock + $3, updated_at = now() WHERE company_id = $1 AND id = $2',
-          [companyId, item.product_id, item.quantity],
+        const restocked = await tx.query(
+          `UPDATE products SET stock = stock + $3, updated_at = now()
+            WHERE company_id = $1 AND id = $2 AND stock <= $4::integer - $3::integer`,
+          [companyId, item.product_id, item.quantity, STOCK_COLUMN_MAX],
         );
+        // Stock set back up by hand since the order took it can leave no room to restock.
+        if (restocked.rowCount === 0) {
+          throw new ConflictError(
+            `Cancelling order ${orderId} would take product ${item.product_id} over the most stock a product can hold (${STOCK_COLUMN_MAX})`,
+          );
+        }
       }
       await tx.query(
         "UPDATE orders SET status = 'cancelled', updated_at = now() WHERE company_id = $1 AND id = $2",
@@ -292,7 +302,7 @@ export async function listCustomerOrders(
   opts: PageOptions,
   database: Queryable = db(),
 ): Promise<Page<Order>> {
-  const before = decodeCursor(opts.cursor, 1)?.[0] ?? null;
+  const before = decodeCursor(opts.cursor, cursorKeys.customerOrders)?.[0] ?? null;
   const { rows } = await database.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders
       WHERE company_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR id < $3)

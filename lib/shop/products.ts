@@ -3,7 +3,7 @@ import { db, type Queryable } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertCompany } from './companies';
-import { decodeCursor, toPage } from './cursor';
+import { cursorKeys, decodeCursor, toPage } from './cursor';
 import type { Page, PageOptions, Product, ProductIn, ProductPatch } from './types';
 
 interface ProductRow {
@@ -90,7 +90,7 @@ export async function listProducts(
   opts: PageOptions & { q?: string },
   database: Queryable = db(),
 ): Promise<Page<Product>> {
-  const after = decodeCursor(opts.cursor, 1)?.[0] ?? 0;
+  const after = decodeCursor(opts.cursor, cursorKeys.products)?.[0] ?? 0;
   const pattern = opts.q ? `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const { rows } = await database.query<ProductRow>(
     `SELECT ${COLUMNS} FROM products

@@ -18,3 +18,11 @@ export function query<R extends QueryResultRow = QueryResultRow>(
 export function withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
   return db().withTransaction(work);
 }
+
+/**
+ * Opens `connections` pooled connections and leaves them idle, so that a burst of
+ * requests that follows runs at once instead of behind the first connection's start.
+ */
+export async function warmPool(connections: number, database: Queryable = db()): Promise<void> {
+  await Promise.all(Array.from({ length: connections }, () => database.query('SELECT pg_sleep(0.05)')));
+}

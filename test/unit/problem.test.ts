@@ -1,6 +1,5 @@
 import { InsufficientStockError, ServiceUnavailableError, ValidationError } from '../../lib/errors';
 import { toProblem } from '../../lib/http/middleware/problem';
-import { decodeCursor, encodeCursor } from '../../lib/shop/cursor';
 
 describe('toProblem', () => {
   it('should expose a 4xx with its type, detail and extensions', () => {
@@ -44,14 +43,5 @@ describe('toProblem', () => {
       detail: expect.stringContaining('req-9'),
     });
     expect(JSON.stringify(problem)).not.toContain('SELEC');
-  });
-});
-
-describe('cursors', () => {
-  it('should round-trip a key and refuse anything else', () => {
-    expect(decodeCursor(encodeCursor([900, 12]), 2)).toEqual([900, 12]);
-    expect(() => decodeCursor(encodeCursor([1]), 2)).toThrow(ValidationError);
-    expect(() => decodeCursor('not-base64-json', 1)).toThrow(ValidationError);
-    expect(decodeCursor(undefined, 1)).toBeUndefined();
   });
 });

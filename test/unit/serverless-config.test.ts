@@ -23,6 +23,18 @@ describe('serverless.yml', () => {
     }
   });
 
+  it('should send every other method and path to the catch-all, which answers 404 or 405', () => {
+    expect(config.functions.notFound).toEqual({
+      handler: 'functions/system/not-found.handler',
+      events: [{ httpApi: '*' }],
+    });
+    const httpFunctions = Object.entries(config.functions)
+      .filter(([, fn]) => fn.events?.some((e) => e.httpApi !== undefined))
+      .map(([name]) => name)
+      .sort();
+    expect(httpFunctions).toEqual([...Object.keys(routes), 'notFound'].sort());
+  });
+
   it('should point every handler at a file under functions/', () => {
     for (const [name, fn] of Object.entries(config.functions)) {
       const file = fn.handler.replace(/\.handler$/, '.ts');

@@ -1,6 +1,8 @@
 /**
  * A JSON body: refuses another content type with 415, then parses with middy's
  * http-json-body-parser and turns its error into a 400 `malformed-json` problem.
+ * A base64-encoded body (bytes the gateway did not take as text) must be valid UTF-8:
+ * the parser would quietly replace bad bytes with U+FFFD and store them.
  */
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { MalformedJsonError, UnsupportedMediaTypeError } from '../../errors';
@@ -8,6 +10,7 @@ import type { HttpMiddleware } from './types';
 
 const JSON_MEDIA_TYPE = /^application\/(.+\+)?json($|;.+)/;
 const PARSER_PACKAGE = '@middy/http-json-body-parser';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** middy's http-errors carry a numeric statusCode and name their package in `cause`. */
 function parserError(error: unknown): { message?: string } | undefined {
@@ -30,6 +33,15 @@ export const jsonBody = (): HttpMiddleware => {
         throw new UnsupportedMediaTypeError(
           'The body must be JSON, sent with Content-Type: application/json',
         );
+      }
+      const { event } = request;
+      if (event.isBase64Encoded && typeof event.body === 'string') {
+        try {
+          event.body = utf8.decode(Buffer.from(event.body, 'base64'));
+          event.isBase64Encoded = false;
+        } catch (error: unknown) {
+          throw new MalformedJsonError('The body is not valid UTF-8', { cause: error });
+        }
       }
       try {
         await parser.before?.(request as never);

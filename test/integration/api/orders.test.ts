@@ -370,6 +370,29 @@ describe('cancelling and listing orders', () => {
     expect(await stockOf(company.id, product.id)).toBe(9);
   });
 
+  it('should refuse a cancel whose restock would overflow the stock column, changing nothing', async () => {
+    const company = await newCompany();
+    const product = await newProduct(company.id, { stock: 1_000 });
+    const order = await placeOrder(company.id, {
+      customer: { email: 'full@example.com', name: 'F' },
+      items: [{ productId: product.id, quantity: 600 }],
+    });
+    // Restocked by hand to the column's maximum since the order took its 600.
+    await query('UPDATE products SET stock = 2147483647 WHERE company_id = $1 AND id = $2', [
+      company.id,
+      product.id,
+    ]);
+    const reply = await invoke(cancelOrder, routes.cancelOrder, {
+      params: { companyId: company.id, orderId: order.body.id },
+    });
+    expect(reply.status).toBe(409);
+    expect(await stockOf(company.id, product.id)).toBe(2147483647);
+    const kept = await invoke<Order>(getOrder, routes.getOrder, {
+      params: { companyId: company.id, orderId: order.body.id },
+    });
+    expect(kept.body.status).toBe('placed');
+  });
+
   it("should page through a customer's orders newest first", async () => {
     const company = await newCompany();
     const product = await newProduct(company.id, { stock: 100 });

@@ -1,0 +1,108 @@
+/**
+ * The route table as the one source of each route's statuses and methods: the OpenAPI
+ * document lists what documentedResponses derives from the route's shape, and the
+ * catch-all answers 405 with Allow for a known path asked with another method.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { handler as notFound } from '../../functions/system/not-found';
+import { openApiDocument } from '../../lib/http/openapi';
+import { allowedMethods, documentedResponses, type RouteSpec, routes } from '../../lib/http/routes';
+import { context, httpEvent } from '../support/lambda';
+
+type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+
+const statusesOf = (route: RouteSpec) => Object.keys(documentedResponses(route)).map(Number);
+
+describe('documented responses', () => {
+  it.each(Object.values(routes))(
+    'should derive the error statuses of $operationId from its shape',
+    (route) => {
+      const statuses = statusesOf(route);
+      expect(statuses).toEqual(expect.arrayContaining([431, 500, 503]));
+      expect(statuses.includes(400)).toBe(
+        Boolean(route.params || route.query || route.headers || route.body),
+      );
+      expect(statuses.includes(404)).toBe(Boolean(route.params));
+      expect(statuses.includes(413)).toBe(Boolean(route.body));
+      expect(statuses.includes(415)).toBe(Boolean(route.body));
+      for (const own of Object.keys(route.responses)) expect(statuses).toContain(Number(own));
+    },
+  );
+
+  it('should put exactly those statuses in the OpenAPI document, errors as problem+json', () => {
+    const doc = openApiDocument() as Doc;
+    for (const route of Object.values(routes)) {
+      const documented = doc.paths[route.path]?.[route.method]?.responses ?? {};
+      expect([route.operationId, Object.keys(documented).map(Number).sort()]).toEqual([
+        route.operationId,
+        statusesOf(route).sort(),
+      ]);
+      for (const [status, response] of Object.entries(documented)) {
+        if (Number(status) >= 400) {
+          expect(Object.keys((response as { content?: object }).content ?? {})).toEqual([
+            'application/problem+json',
+          ]);
+        }
+      }
+    }
+  });
+
+  it('should document the list routes with 400, 404, 500 and 503', () => {
+    expect(statusesOf(routes.listProducts).sort()).toEqual([200, 400, 404, 431, 500, 503]);
+  });
+});
+
+describe('methods', () => {
+  it('should know the methods of every concrete path', () => {
+    expect(allowedMethods('/companies/1/products/2').sort()).toEqual(['GET', 'PATCH']);
+    expect(allowedMethods('/companies/1/products').sort()).toEqual(['GET', 'POST']);
+    expect(allowedMethods('/companies/1/orders/9/cancel')).toEqual(['POST']);
+    expect(allowedMethods('/companies/x')).toEqual(['GET']);
+    expect(allowedMethods('/companies/1/products/2/')).toEqual([]);
+    expect(allowedMethods('/no/such/route')).toEqual([]);
+    expect(allowedMethods('/companies/1/../2')).toEqual([]);
+  });
+
+  describe('the catch-all function', () => {
+    const saved = process.env.DATABASE_URL;
+    // It reads the configuration (size limits) but never connects.
+    beforeAll(() => {
+      process.env.DATABASE_URL ??= 'postgres://nobody@127.0.0.1:1/none';
+    });
+    afterAll(() => {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+    });
+
+    const call = async (method: string, path: string) => {
+      const base = httpEvent(routes.health);
+      const event: APIGatewayProxyEventV2 = {
+        ...base,
+        routeKey: '$default',
+        rawPath: path,
+        requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method, path } },
+      };
+      const result = await notFound(event, context);
+      return { ...result, problem: JSON.parse(result.body ?? '{}') as Record<string, unknown> };
+    };
+
+    it.each([
+      ['PUT', '/companies/1/products/2', 'GET, PATCH'],
+      ['DELETE', '/companies/1/products/2', 'GET, PATCH'],
+      ['DELETE', '/companies/1', 'GET'],
+      ['POST', '/health', 'GET'],
+      ['GET', '/companies/1/orders/2/cancel', 'POST'],
+    ])('should answer %s %s with 405 and Allow: %s', async (method, path, allow) => {
+      const reply = await call(method, path);
+      expect(reply.statusCode).toBe(405);
+      expect(reply.headers?.Allow).toBe(allow);
+      expect(reply.headers?.['content-type']).toBe('application/problem+json');
+      expect(reply.problem).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
+    });
+
+    it('should answer an unknown path with 404 route-not-found', async () => {
+      const reply = await call('GET', '/no/such/route');
+      expect(reply.statusCode).toBe(404);
+      expect(reply.problem).toMatchObject({ type: '/problems/route-not-found' });
+    });
+  });
+});
