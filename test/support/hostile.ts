@@ -119,6 +119,7 @@ export function baselinesFor(t: TenantIds): Record<string, Baseline> {
     listCampaigns: { ...company, query: { limit: '5', state: 'running' } },
     getCampaign: { ...none, params: { companyId, campaignId: String(t.campaignId) } },
     health: none,
+    clusterStatus: none,
     openapi: none,
   };
 }
