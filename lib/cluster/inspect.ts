@@ -86,6 +86,17 @@ export async function listTables(mode: ClusterMode, runner: Queryable = db()): P
   return rows;
 }
 
+/** The tables as lines for people: each one's kind, and how a distributed one is split. */
+export function formatTables(tables: TableDistribution[]): string[] {
+  return tables.map((t) => {
+    const how =
+      t.kind === 'distributed'
+        ? `distributed by ${t.distributionColumn}, ${t.shardCount} shards, co-location ${t.colocationId}`
+        : t.kind;
+    return `  ${t.table.padEnd(18)} ${how}`;
+  });
+}
+
 /** Shards of distributed tables per node. */
 export async function shardPlacements(runner: Queryable = db()): Promise<ShardPlacement[]> {
   const { rows } = await runner.query<ShardPlacement>(

@@ -14,6 +14,7 @@ import {
   type ClusterMode,
   type ClusterNode,
   citusVersion,
+  formatTables,
   listTables,
   type ShardPlacement,
   shardPlacements,
@@ -257,13 +258,7 @@ export function formatSummary(s: SetupSummary): string {
       `${s.bundle.unchanged.length} already applied`,
   );
   lines.push('Tables:');
-  for (const t of s.tables) {
-    const how =
-      t.kind === 'distributed'
-        ? `distributed by ${t.distributionColumn}, ${t.shardCount} shards, co-location ${t.colocationId}`
-        : t.kind;
-    lines.push(`  ${t.table.padEnd(18)} ${how}`);
-  }
+  lines.push(...formatTables(s.tables));
   const registration = describeRegistration(s.registration);
   if (registration) lines.push(registration.trimStart());
   const rebalance = describeRebalanceOutcome(s.rebalance);

@@ -13,6 +13,7 @@ import { messageOf } from '../db/errors';
 import {
   type ClusterMode,
   citusVersion,
+  formatTables,
   listNodes,
   listTables,
   type TableDistribution,
@@ -335,13 +336,7 @@ export function formatClusterStatus(s: ClusterStatus): string {
     );
   }
   lines.push('', 'Tables:');
-  for (const t of s.tables) {
-    const how =
-      t.kind === 'distributed'
-        ? `distributed by ${t.distributionColumn}, ${t.shardCount} shards, co-location ${t.colocationId}`
-        : t.kind;
-    lines.push(`  ${t.table.padEnd(18)} ${how}`);
-  }
+  lines.push(...formatTables(s.tables));
   lines.push('', `Largest tenants (${s.tenantsSource}):`);
   for (const t of s.largestTenants) {
     const size = t.dataBytes !== null ? bytes(t.dataBytes) : `${t.queries} queries`;

@@ -4,12 +4,12 @@
  * a coordinator and one worker with Citus (one plain node without), set up like a new
  * cluster, and destroyed at the end.
  *
- * The servers are controlled with pg_ctl and signals, as the launcher's state file
- * describes them (binaries, data directories under the cluster's folder, the servers'
- * user), from the test side.
+ * The coordinator is stopped and started with pg_ctl run asynchronously (the launcher's
+ * own stop and start would block the event loop that serves the file's requests), and
+ * frozen and thawed with the launcher's signals.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import {
   type ClusterState,
   databaseUrl,
   optionsFromEnv,
+  signalNode,
   startCluster,
   stopCluster,
   workerHosts,
@@ -47,24 +48,6 @@ async function account(user: string): Promise<{ uid?: number; gid?: number }> {
   return { uid: await id('-u'), gid: await id('-g') };
 }
 
-/** The postmaster and every process it started. */
-function processesOf(dataDir: string): number[] {
-  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after ")".
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
-
 export async function startFaultCluster(): Promise<FaultCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-faults-'));
   let state: ClusterState;
@@ -91,7 +74,6 @@ export async function startFaultCluster(): Promise<FaultCluster> {
       cwd: '/',
       env: { ...process.env, HOME: state.dir },
     });
-  let frozen: number[] = [];
   return {
     state,
     url: databaseUrl(state),
@@ -103,22 +85,12 @@ export async function startFaultCluster(): Promise<FaultCluster> {
       await pgCtl(['start', '-D', dataDir, '-l', log, '-w', '-t', '60']);
     },
     freezeCoordinator: () => {
-      frozen = processesOf(dataDir);
-      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      signalNode(dir, state.coordinator.name, 'SIGSTOP');
     },
     thawCoordinator: () => {
-      for (const pid of frozen) {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // gone meanwhile
-        }
-      }
-      frozen = [];
+      signalNode(dir, state.coordinator.name, 'SIGCONT');
     },
-    destroy: () => {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT');
-      stopCluster(dir, { destroy: true });
-    },
+    // stopCluster thaws a frozen node before it stops it.
+    destroy: () => stopCluster(dir, { destroy: true }),
   };
 }
