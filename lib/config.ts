@@ -112,6 +112,10 @@ export const localClusterSection = z.object({
   CLUSTER_FAST: flag,
   /** When run as root, the unprivileged user the servers run as. */
   CLUSTER_USER: z.string().trim().min(1).default('postgres'),
+  /** PgBouncer in front of the coordinator: `auto` when installed, `on` requires it, `off` never. */
+  CLUSTER_POOLER: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
+  /** PgBouncer's port; default the coordinator's port - 1 (a free one for a cluster on free ports). */
+  CLUSTER_POOLER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
   PG_BIN: z.string().trim().min(1).optional(),
 });

@@ -1,0 +1,309 @@
+/**
+ * The three levels a scenario is measured at, on the same data:
+ *   ceiling     pgbench sends the handler's SQL straight to the coordinator (-M extended:
+ *               bound parameters, as node-postgres sends them);
+ *   in-process  the exported handlers invoked with API Gateway events, as Lambda does,
+ *               one connection per concurrent client (each stands for a function instance);
+ *   http        serverless-offline serving the functions, driven by autocannon.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { Client } from 'pg';
+import { findFreePortRange } from '../../infra/local-cluster';
+import { routes } from '../../lib/http/routes';
+import { context, httpEvent } from '../support/lambda';
+import {
+  type BenchRequest,
+  expectedStatuses,
+  type PgbenchScript,
+  pathOf,
+  requests,
+  type ScenarioName,
+  type Shape,
+} from './scenarios';
+import { type Measurement, Recorder } from './stats';
+
+export const LEVELS = ['ceiling', 'in-process', 'http'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export interface Run {
+  shape: Shape;
+  durationS: number;
+  warmupS: number;
+  concurrency: number;
+  /** The coordinator, direct: the ceiling's target and where connections are counted. */
+  coordinatorUrl: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Client connections to the coordinator's database now, this session excluded. */
+export async function coordinatorConnections(url: string): Promise<number | null> {
+  const client = new Client({ connectionString: url, application_name: 'distribushop-bench-monitor' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0]?.n ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Counts the coordinator's connections just before the measured window ends. */
+function countNearEnd(run: Run): Promise<number | null> {
+  return sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+}
+
+function runProcess(
+  command: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** The ceiling: pgbench with the scenario's scripts against the coordinator. */
+export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Measurement> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-pgbench-'));
+  try {
+    const files = scripts.map((script) => {
+      const file = path.join(dir, `${script.name}.sql`);
+      writeFileSync(file, script.text);
+      return `${file}@${script.weight}`;
+    });
+    const common = [
+      '--no-vacuum',
+      '--protocol=extended',
+      `--client=${run.concurrency}`,
+      `--jobs=${Math.min(run.concurrency, 2)}`,
+      `--define=companies=${run.shape.companies}`,
+      `--define=products=${run.shape.productsPerCompany}`,
+      `--define=customers=${run.shape.customersPerCompany}`,
+      ...files.flatMap((f) => ['--file', f]),
+    ];
+    if (run.warmupS > 0)
+      await runProcess('pgbench', [...common, `--time=${run.warmupS}`, run.coordinatorUrl]);
+    const connections = countNearEnd(run);
+    const result = await runProcess('pgbench', [
+      ...common,
+      `--time=${run.durationS}`,
+      '--log',
+      `--log-prefix=${path.join(dir, 'tx')}`,
+      run.coordinatorUrl,
+    ]);
+    const recorder = new Recorder();
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('tx.'))) {
+      for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        // client_id transaction_no time_us script_no time_epoch time_us_fraction
+        const fields = line.split(' ');
+        if (fields.length >= 3) recorder.record(Number(fields[2]) / 1000, 'ok');
+      }
+    }
+    const aborted = /client \d+ aborted[^\n]*/.exec(result.stderr)?.[0];
+    const failed = (result.stdout.match(/number of failed transactions: (\d+)/) ?? [])[1];
+    const note = [
+      result.code !== 0 ? `pgbench exited ${result.code}` : '',
+      aborted ? `pgbench: ${aborted}` : '',
+      failed && failed !== '0' ? `${failed} failed transactions` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const measured = recorder.done(run.durationS, new Set(), await connections, note || undefined);
+    if (aborted) measured.errors += 1;
+    return measured;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+async function loadHandlers(): Promise<Record<BenchRequest['route'], Handler>> {
+  return {
+    getProduct: (await import('../../functions/products/get')).handler as Handler,
+    listProducts: (await import('../../functions/products/list')).handler as Handler,
+    listCampaigns: (await import('../../functions/campaigns/list')).handler as Handler,
+    placeOrder: (await import('../../functions/orders/place')).handler as Handler,
+  };
+}
+
+/**
+ * In-process: `concurrency` loops in this process, each invoking the handlers with API
+ * Gateway v2 events one request at a time, as a function instance does. The request
+ * path's pool gets one connection per loop (the environment is set by the caller).
+ */
+export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Measurement> {
+  const handlers = await loadHandlers();
+  const expected = expectedStatuses(scenario);
+  const loop = async (client: number, until: number, recorder: Recorder | null) => {
+    const next = requests(scenario, run.shape, 1000 + client);
+    while (performance.now() < until) {
+      const request = next();
+      const event = httpEvent(routes[request.route], {
+        params: request.params,
+        query: request.query,
+        headers: request.headers,
+        body: request.body,
+      });
+      const started = performance.now();
+      let status: number;
+      try {
+        status = (await handlers[request.route](event, context)).statusCode ?? 0;
+      } catch {
+        status = 0;
+      }
+      recorder?.record(performance.now() - started, status);
+    }
+  };
+  const clients = Array.from({ length: run.concurrency }, (_, i) => i);
+  if (run.warmupS > 0) {
+    const until = performance.now() + run.warmupS * 1000;
+    await Promise.all(clients.map((c) => loop(c, until, null)));
+  }
+  const recorder = new Recorder();
+  const connections = countNearEnd(run);
+  const started = performance.now();
+  const until = started + run.durationS * 1000;
+  await Promise.all(clients.map((c) => loop(c, until, recorder)));
+  const seconds = (performance.now() - started) / 1000;
+  return recorder.done(seconds, expected, await connections);
+}
+
+export type OfflineMode = 'worker-threads' | 'in-process';
+
+export interface Offline {
+  url: string;
+  mode: OfflineMode;
+  stop(): void;
+}
+
+/** serverless-offline serving the functions on a free port, as `npm start` does. */
+export async function startOffline(
+  mode: OfflineMode,
+  env: NodeJS.ProcessEnv,
+  root = path.resolve(__dirname, '../..'),
+): Promise<Offline> {
+  const port = await findFreePortRange(2);
+  const args = ['offline', 'start', ...(mode === 'in-process' ? ['--useInProcess'] : [])];
+  const child: ChildProcess = spawn(path.join(root, 'node_modules/.bin/serverless'), args, {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, HTTP_PORT: String(port), LAMBDA_PORT: String(port + 1) },
+  });
+  const stop = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`serverless-offline did not start:\n${output}`)),
+      180_000,
+    );
+    const onData = (chunk: Buffer) => {
+      // Kept short: serverless-offline prints a line per request.
+      if (output.length < 20_000) output += chunk.toString();
+      if (output.includes('Server ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serverless-offline exited with ${code}:\n${output}`));
+    });
+  }).catch((error: unknown) => {
+    stop();
+    throw error;
+  });
+  return { url: `http://127.0.0.1:${port}`, mode, stop };
+}
+
+/** Over HTTP: autocannon with `connections` clients, each sending its next request when answered. */
+export async function runHttp(
+  run: Run,
+  scenario: ScenarioName,
+  offline: Offline,
+  connections = run.concurrency,
+): Promise<Measurement> {
+  const expected = expectedStatuses(scenario);
+  const drive = (seconds: number, recorder: Recorder | null) => {
+    const next = requests(scenario, run.shape, 2000 + Math.floor(Math.random() * 1000));
+    return new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: offline.url,
+          connections,
+          duration: seconds,
+          timeout: 30,
+          requests: [
+            {
+              setupRequest: (request) => {
+                const r = next();
+                return {
+                  ...request,
+                  method: r.method,
+                  path: pathOf(r, routes[r.route].path),
+                  headers: { ...(r.headers ?? {}) },
+                  body: r.body === undefined ? undefined : JSON.stringify(r.body),
+                };
+              },
+            },
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('response', (_client, statusCode, _bytes, responseTime) =>
+        recorder?.record(responseTime, statusCode),
+      );
+    });
+  };
+  if (run.warmupS > 0) await drive(run.warmupS, null);
+  const recorder = new Recorder();
+  const counted = sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+  const started = performance.now();
+  const result = await drive(run.durationS, recorder);
+  const seconds = (performance.now() - started) / 1000;
+  const failures = result.errors + result.timeouts;
+  const measured = recorder.done(
+    seconds,
+    expected,
+    await counted,
+    failures > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined,
+  );
+  measured.errors += failures;
+  return measured;
+}
