@@ -53,6 +53,7 @@ const USAGE = `usage: npm run bench -- [options]
   --customers-per-company C (default 20)
   --scales N,N             also measure get-product and place-order (ceiling, in-process) on
                            N companies each, e.g. 100,1000,10000 (--scale-products products each, default 100)
+  --threads N              threads of the in-process level (default 1)
   --http-mode M            worker-threads (each Lambda instance in a thread of its own, as npm start
                            serves) or in-process (serverless-offline --useInProcess) (default worker-threads)
   --pooler                 in-process and HTTP through PgBouncer (the throwaway cluster's, or
@@ -79,6 +80,7 @@ function options(argv: string[]) {
       'customers-per-company': { type: 'string', default: '20' },
       scales: { type: 'string' },
       'scale-products': { type: 'string', default: '100' },
+      threads: { type: 'string', default: '1' },
       'http-mode': { type: 'string', default: 'worker-threads' },
       pooler: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
@@ -107,6 +109,7 @@ function options(argv: string[]) {
     durationS: whole('duration', 1),
     warmupS: whole('warmup', 0),
     concurrency: whole('concurrency', 1),
+    threads: whole('threads', 1),
     scenarios: scenarios as ScenarioName[],
     levels: levels as Level[],
     shape: {
@@ -200,6 +203,7 @@ async function main(argv: string[]): Promise<void> {
       warmupS: opts.warmupS,
       concurrency: opts.concurrency,
       coordinatorUrl: url,
+      threads: opts.threads,
     };
     if (opts.levels.includes('http') && opts.scenarios.length > 0) {
       offline = await startOffline(opts.httpMode, {

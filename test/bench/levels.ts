@@ -10,14 +10,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Client } from 'pg';
 import { findFreePortRange } from '../../infra/local-cluster';
 import { routes } from '../../lib/http/routes';
-import { context, httpEvent } from '../support/lambda';
+import type { InProcessJob, InProcessResult } from './in-process-worker';
 import {
-  type BenchRequest,
   expectedStatuses,
   type PgbenchScript,
   pathOf,
@@ -37,6 +36,12 @@ export interface Run {
   concurrency: number;
   /** The coordinator, direct: the ceiling's target and where connections are counted. */
   coordinatorUrl: string;
+  /**
+   * Threads of the in-process level. One by default: on a small machine a second thread
+   * of handlers takes the CPU the database needs (measured: 72 % of the ceiling with one,
+   * 30–45 % with two, on 2 cores).
+   */
+  threads: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,60 +143,53 @@ export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Me
   }
 }
 
-type Handler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
-async function loadHandlers(): Promise<Record<BenchRequest['route'], Handler>> {
-  return {
-    getProduct: (await import('../../functions/products/get')).handler as Handler,
-    listProducts: (await import('../../functions/products/list')).handler as Handler,
-    listCampaigns: (await import('../../functions/campaigns/list')).handler as Handler,
-    placeOrder: (await import('../../functions/orders/place')).handler as Handler,
-  };
-}
-
 /**
- * In-process: `concurrency` loops in this process, each invoking the handlers with API
- * Gateway v2 events one request at a time, as a function instance does. The request
- * path's pool gets one connection per loop (the environment is set by the caller).
+ * In-process: the clients, spread over `run.threads` threads, each invoking the
+ * exported handlers with API Gateway v2 events one request at a time, as a function
+ * instance does (test/bench/in-process-worker.ts). Each thread's pool has one connection
+ * per client it runs: each client stands for a function instance with its one connection.
  */
 export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Measurement> {
-  const handlers = await loadHandlers();
-  const expected = expectedStatuses(scenario);
-  const loop = async (client: number, until: number, recorder: Recorder | null) => {
-    const next = requests(scenario, run.shape, 1000 + client);
-    while (performance.now() < until) {
-      const request = next();
-      const event = httpEvent(routes[request.route], {
-        params: request.params,
-        query: request.query,
-        headers: request.headers,
-        body: request.body,
-      });
-      const started = performance.now();
-      let status: number;
-      try {
-        status = (await handlers[request.route](event, context)).statusCode ?? 0;
-      } catch {
-        status = 0;
-      }
-      recorder?.record(performance.now() - started, status);
-    }
-  };
+  const threads = Math.min(run.concurrency, run.threads);
   const clients = Array.from({ length: run.concurrency }, (_, i) => i);
-  if (run.warmupS > 0) {
-    const until = performance.now() + run.warmupS * 1000;
-    await Promise.all(clients.map((c) => loop(c, until, null)));
-  }
+  const shares = Array.from({ length: threads }, (_, t) => clients.filter((c) => c % threads === t));
+  const connections = sleep((run.warmupS + run.durationS) * 1000 - 500).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<InProcessResult>((resolve, reject) => {
+          const job: InProcessJob = {
+            scenario,
+            shape: run.shape,
+            clients: share,
+            warmupS: run.warmupS,
+            durationS: run.durationS,
+          };
+          // The thread compiles the TypeScript sources as this process does (tsx).
+          const entry = JSON.stringify(path.join(__dirname, 'in-process-worker.ts'));
+          const worker = new Worker(`require('tsx/cjs/api').register(); require(${entry});`, {
+            eval: true,
+            workerData: job,
+            env: { ...process.env, DB_POOL_MAX: String(share.length) },
+          });
+          worker.once('message', (result: InProcessResult) => {
+            resolve(result);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
   const recorder = new Recorder();
-  const connections = countNearEnd(run);
-  const started = performance.now();
-  const until = started + run.durationS * 1000;
-  await Promise.all(clients.map((c) => loop(c, until, recorder)));
-  const seconds = (performance.now() - started) / 1000;
-  return recorder.done(seconds, expected, await connections);
+  for (const result of results) {
+    result.latencies.forEach((latency, i) => {
+      recorder.record(latency, result.statuses[i] ?? 0);
+    });
+  }
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  return recorder.done(seconds, expectedStatuses(scenario), await connections);
 }
 
 export type OfflineMode = 'worker-threads' | 'in-process';
