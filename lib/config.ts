@@ -33,7 +33,11 @@ export const databaseSection = z.object({
       error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
     })
     .pipe(postgresUrl),
-  DB_POOL_MAX: intFromEnv(5, 1, 100),
+  /**
+   * Connections per function instance. One: a Lambda instance serves one request at a
+   * time, and every instance holds its own, so more would only multiply idle connections.
+   */
+  DB_POOL_MAX: intFromEnv(1, 1, 100),
   DB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
   DB_IDLE_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
   /** Bounds every statement of a request, lock waits and a hung worker included. */
