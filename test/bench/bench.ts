@@ -46,6 +46,7 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S             measured seconds per scenario and level (default 15)
   --warmup S               unmeasured seconds before each (default 3)
   --concurrency N          concurrent clients (default 8)
+  --http-clients N         concurrent HTTP clients of the http level (default: --concurrency)
   --scenarios a,b          ${SCENARIOS.join(', ')} (default: all)
   --levels a,b             ${LEVELS.join(', ')} (default: all)
   --companies N            generated companies (default 100)
@@ -73,6 +74,7 @@ function options(argv: string[]) {
       duration: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '8' },
+      'http-clients': { type: 'string' },
       scenarios: { type: 'string' },
       levels: { type: 'string' },
       companies: { type: 'string', default: '100' },
@@ -110,6 +112,7 @@ function options(argv: string[]) {
     warmupS: whole('warmup', 0),
     concurrency: whole('concurrency', 1),
     threads: whole('threads', 1),
+    httpClients: values['http-clients'] === undefined ? undefined : whole('http-clients', 1),
     scenarios: scenarios as ScenarioName[],
     levels: levels as Level[],
     shape: {
@@ -188,6 +191,7 @@ async function main(argv: string[]): Promise<void> {
         durationS: opts.durationS,
         warmupS: opts.warmupS,
         concurrency: opts.concurrency,
+        httpClients: opts.httpClients ?? opts.concurrency,
         shape: opts.shape,
         httpMode: opts.httpMode,
         logLevel: opts.logLevel,
@@ -218,7 +222,7 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`${scenario} / ${level} ... `);
         if (level === 'ceiling') levels.ceiling = await runCeiling(run, pgbenchScripts(scenario));
         else if (level === 'in-process') levels['in-process'] = await runInProcess(run, scenario);
-        else if (offline) levels.http = await runHttp(run, scenario, offline);
+        else if (offline) levels.http = await runHttp(run, scenario, offline, opts.httpClients);
         const m = levels[level] as Measurement;
         console.log(
           `${Math.round(m.requestsPerSecond)}/s, p50 ${m.latencyMs.p50.toFixed(2)} ms, ${m.errors} errors`,

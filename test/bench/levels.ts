@@ -292,8 +292,19 @@ export async function runHttp(
   const counted = sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
     coordinatorConnections(run.coordinatorUrl),
   );
+  let peak = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, (await coordinatorConnections(run.coordinatorUrl)) ?? 0);
+      await sleep(500);
+    }
+  })();
   const started = performance.now();
-  const result = await drive(run.durationS, recorder);
+  const result = await drive(run.durationS, recorder).finally(() => {
+    sampling = false;
+  });
+  await sampler;
   const seconds = (performance.now() - started) / 1000;
   const failures = result.errors + result.timeouts;
   const measured = recorder.done(
@@ -303,5 +314,6 @@ export async function runHttp(
     failures > 0 ? `${result.errors} socket errors, ${result.timeouts} timeouts` : undefined,
   );
   measured.errors += failures;
+  measured.coordinatorConnectionsPeak = peak;
   return measured;
 }

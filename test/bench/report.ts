@@ -84,7 +84,8 @@ export function formatTable(report: BenchReport): string {
         ms(m.latencyMs.p95),
         ms(m.latencyMs.p99),
         String(m.errors),
-        m.coordinatorConnections === null ? '-' : String(m.coordinatorConnections),
+        (m.coordinatorConnections === null ? '-' : String(m.coordinatorConnections)) +
+          (m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`),
         statuses(m) + (m.note ? ` (${m.note})` : ''),
       ]);
     }

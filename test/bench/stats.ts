@@ -12,6 +12,8 @@ export interface Measurement {
   errors: number;
   /** Client connections to the coordinator's database at the end of the window. */
   coordinatorConnections: number | null;
+  /** The most seen during the window, sampled every half second (HTTP level). */
+  coordinatorConnectionsPeak?: number;
   /** Anything worth reading next to the figures (e.g. aborted pgbench clients). */
   note?: string;
 }
