@@ -123,18 +123,9 @@ export function orderFunctionError(error: unknown): unknown {
   }
 }
 
-/** Runs one order function call; its own errors become the API's. */
-async function callOrderFunction<R extends object>(
-  database: Queryable,
-  text: string,
-  params: unknown[],
-): Promise<R> {
-  try {
-    const { rows } = await database.query<R & Record<string, unknown>>(text, params);
-    return rows[0] as R;
-  } catch (error: unknown) {
-    throw orderFunctionError(error);
-  }
+/** Rethrows an error of an order function call as the API's error. */
+function rethrowOrderError(error: unknown): never {
+  throw orderFunctionError(error);
 }
 
 /**
@@ -169,10 +160,8 @@ export async function placeOrder(
     customer_id: number | null;
   };
   const customer = input.customer;
-  const { placed } = await callOrderFunction<{ placed: { replayed: boolean; response: string } }>(
-    database,
-    PLACE_ORDER_CALL,
-    [
+  const { rows } = await database
+    .query<{ placed: { replayed: boolean; response: string } }>(PLACE_ORDER_CALL, [
       companyId,
       key,
       hash,
@@ -184,8 +173,9 @@ export async function placeOrder(
       'name' in customer ? customer.name : null,
       items.map((i) => i.productId),
       items.map((i) => i.quantity),
-    ],
-  );
+    ])
+    .catch(rethrowOrderError);
+  const { placed } = rows[0] as { placed: { replayed: boolean; response: string } };
   return { created: !placed.replayed, json: placed.response };
 }
 
@@ -228,11 +218,10 @@ export async function cancelOrder(
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { cancelled } = await callOrderFunction<{ cancelled: string }>(database, CANCEL_ORDER_CALL, [
-    companyId,
-    orderId,
-  ]);
-  return JSON.parse(cancelled) as Order;
+  const { rows } = await database
+    .query<{ cancelled: string }>(CANCEL_ORDER_CALL, [companyId, orderId])
+    .catch(rethrowOrderError);
+  return JSON.parse((rows[0] as { cancelled: string }).cancelled) as Order;
 }
 
 /** A customer's orders, newest first. */
