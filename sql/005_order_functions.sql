@@ -44,21 +44,38 @@ $$;
 
 -- The API's JSON text of an order: the same keys, order and formats as lib/shop/orders.ts
 -- builds for GET (camelCase, integer cents, createdAt in UTC with milliseconds). Stored
--- under the Idempotency-Key and sent as it is, so a replay is the same bytes.
+-- under the Idempotency-Key and sent as it is, so a replay is the same bytes. `items` is
+-- the items' texts (distribushop_order_item_text), joined by commas, in product-id order.
+CREATE OR REPLACE FUNCTION distribushop_order_text(
+    p_id bigint, p_company_id bigint, p_customer_id bigint, p_status text, p_total_cents bigint,
+    p_currency text, p_items text, p_created_at timestamptz
+) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT format(
+        '{"id":%s,"companyId":%s,"customerId":%s,"status":%s,"totalCents":%s,"currency":%s,"items":[%s],"createdAt":"%s"}',
+        p_id, p_company_id, p_customer_id, to_json(p_status), p_total_cents, to_json(p_currency),
+        p_items, to_char(p_created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+$$;
+
+CREATE OR REPLACE FUNCTION distribushop_order_item_text(p_product_id bigint, p_quantity integer, p_unit_price_cents bigint)
+RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT format('{"productId":%s,"quantity":%s,"unitPriceCents":%s}', p_product_id, p_quantity, p_unit_price_cents)
+$$;
+
+-- An order as it is now, read back: what cancelling returns.
 CREATE OR REPLACE FUNCTION distribushop_order_json(p_company_id bigint, p_order_id bigint) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    -- PL/pgSQL, not an SQL function: Citus plans no parameterized statement of an SQL function.
+    -- PL/pgSQL, not an SQL function: Citus plans no parameterized statement on a
+    -- distributed table inside an SQL function.
     RETURN (
-        SELECT format(
-            '{"id":%s,"companyId":%s,"customerId":%s,"status":%s,"totalCents":%s,"currency":%s,"items":[%s],"createdAt":"%s"}',
-            o.id, o.company_id, o.customer_id, to_json(o.status), o.total_cents, to_json(o.currency::text),
-            coalesce((SELECT string_agg(
-                          format('{"productId":%s,"quantity":%s,"unitPriceCents":%s}',
-                                 i.product_id, i.quantity, i.unit_price_cents),
-                          ',' ORDER BY i.product_id)
+        SELECT distribushop_order_text(
+            o.id, o.company_id, o.customer_id, o.status, o.total_cents, o.currency::text,
+            coalesce((SELECT string_agg(distribushop_order_item_text(i.product_id, i.quantity, i.unit_price_cents),
+                                        ',' ORDER BY i.product_id)
                         FROM order_items i WHERE i.company_id = p_company_id AND i.order_id = p_order_id), ''),
-            to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            o.created_at)
           FROM orders o WHERE o.company_id = p_company_id AND o.id = p_order_id);
 END
 $$;
@@ -92,6 +109,8 @@ DECLARE
     v_product_ids bigint[]  := '{}';
     v_quantities  integer[] := '{}';
     v_prices      bigint[]  := '{}';
+    v_items       text[]    := '{}';
+    v_order       record;
     v_short       text[]    := '{}';
     v_short_text  text[]    := '{}';
     v_missing     bigint[]  := '{}';
@@ -152,6 +171,7 @@ BEGIN
             v_product_ids := v_product_ids || v_item.product_id;
             v_quantities := v_quantities || v_item.quantity;
             v_prices := v_prices || v_price;
+            v_items := v_items || distribushop_order_item_text(v_item.product_id, v_item.quantity, v_price);
             v_total := v_total + v_item.quantity * v_price;
             CONTINUE;
         END IF;
@@ -180,13 +200,16 @@ BEGIN
     END IF;
 
     INSERT INTO orders (company_id, id, customer_id, total_cents)
-    VALUES (p_company_id, p_order_id, v_customer_id, v_total);
+    VALUES (p_company_id, p_order_id, v_customer_id, v_total)
+    RETURNING status, currency::text AS currency, created_at INTO v_order;
     FOR i IN 1 .. cardinality(v_product_ids) LOOP
         INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents)
         VALUES (p_company_id, p_order_id, v_product_ids[i], v_quantities[i], v_prices[i]);
     END LOOP;
 
-    v_response := distribushop_order_json(p_company_id, p_order_id);
+    -- What distribushop_order_json() would read back, from what this call wrote.
+    v_response := distribushop_order_text(p_order_id, p_company_id, v_customer_id, v_order.status, v_total,
+                                          v_order.currency, array_to_string(v_items, ','), v_order.created_at);
     UPDATE idempotency_keys SET order_id = p_order_id, status_code = 201, response = v_response
      WHERE company_id = p_company_id AND key = p_key;
     RETURN json_build_object('replayed', false, 'response', v_response);
@@ -225,6 +248,8 @@ BEGIN
 END
 $$;
 
+SELECT distribushop_distributed_function('distribushop_order_text(bigint, bigint, bigint, text, bigint, text, text, timestamptz)');
+SELECT distribushop_distributed_function('distribushop_order_item_text(bigint, integer, bigint)');
 SELECT distribushop_distributed_function('distribushop_order_json(bigint, bigint)');
 SELECT distribushop_distributed_function(
     'distribushop_place_order(bigint, text, text, integer, bigint, bigint, bigint, text, text, bigint[], integer[])',
