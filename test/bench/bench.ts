@@ -18,21 +18,22 @@ import { parseArgs } from 'node:util';
 import { openBulkSession } from '../../lib/db/copy';
 import { resolveSeedRequest } from '../../lib/jobs/seed/options';
 import { runSeed } from '../../lib/jobs/seed/run';
+import type { Offline } from '../support/offline';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { benchCluster, describeDatabase, describeMachine, withDatabase } from './cluster';
 import {
   LEVELS,
   type Level,
-  type Offline,
   type OfflineMode,
   type Run,
   runCeiling,
   runHttp,
   runInProcess,
-  startOffline,
+  startBenchOffline,
 } from './levels';
 import {
   type BenchReport,
+  formatMarkdown,
   formatTable,
   type ScaleResult,
   type ScenarioResult,
@@ -210,7 +211,7 @@ async function main(argv: string[]): Promise<void> {
       threads: opts.threads,
     };
     if (opts.levels.includes('http') && opts.scenarios.length > 0) {
-      offline = await startOffline(opts.httpMode, {
+      offline = await startBenchOffline(opts.httpMode, {
         DATABASE_URL: handlersUrl,
         LOG_LEVEL: opts.logLevel,
         DB_POOL_MAX: '1',
@@ -263,7 +264,8 @@ async function main(argv: string[]): Promise<void> {
     mkdirSync(opts.out, { recursive: true });
     writeFileSync(path.join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(opts.out, 'bench.svg'), svgChart(report));
-    console.log(`\nwrote ${path.join(opts.out, 'bench.json')} and ${path.join(opts.out, 'bench.svg')}`);
+    writeFileSync(path.join(opts.out, 'bench.md'), formatMarkdown(report));
+    console.log(`\nwrote bench.json, bench.svg and bench.md in ${opts.out}`);
   } finally {
     offline?.stop();
     if (scratch && !opts.keep) await scratch.drop();

@@ -43,6 +43,13 @@ export function scenarioResult(
   };
 }
 
+/** A level's requests/s over the ceiling's, for in-process and HTTP. */
+function shareOf(result: ScenarioResult, level: Level): number | null {
+  if (level === 'in-process') return result.ratios.inProcessOverCeiling;
+  if (level === 'http') return result.ratios.httpOverCeiling;
+  return null;
+}
+
 const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : '-');
 const pct = (v: number | null) => (v === null ? '' : `${Math.round(v * 100)} %`);
@@ -69,12 +76,7 @@ export function formatTable(report: BenchReport): string {
   ];
   for (const result of report.results) {
     for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
-      const of =
-        level === 'in-process'
-          ? pct(result.ratios.inProcessOverCeiling)
-          : level === 'http'
-            ? pct(result.ratios.httpOverCeiling)
-            : '';
+      const of = pct(shareOf(result, level));
       rows.push([
         result.scenario,
         level,
@@ -148,12 +150,7 @@ export function svgChart(report: BenchReport): string {
     );
     for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
       const w = Math.max(1, (m.requestsPerSecond / max) * chartWidth);
-      const share =
-        level === 'in-process'
-          ? result.ratios.inProcessOverCeiling
-          : level === 'http'
-            ? result.ratios.httpOverCeiling
-            : null;
+      const share = shareOf(result, level);
       parts.push(
         `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${COLORS[level]}"/>`,
         `<text x="${left + w + 6}" y="${y + barHeight - 5}">${n0(m.requestsPerSecond)}/s${share === null ? '' : ` (${pct(share)})`} · ${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p99)} ms${m.errors ? ` · ${m.errors} errors` : ''}</text>`,
@@ -178,4 +175,36 @@ export function svgChart(report: BenchReport): string {
   }
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** The results as a Markdown table, for the README and docs/performance.md. */
+export function formatMarkdown(report: BenchReport): string {
+  const lines = [
+    `\`${report.command}\` — ${report.machine}; ${report.cluster}; ${String(report.settings.concurrency)} clients, ${String(report.settings.durationS)} s per level after ${String(report.settings.warmupS)} s of warm-up.`,
+    '',
+    '| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const result of report.results) {
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      const share = shareOf(result, level);
+      lines.push(
+        `| ${result.scenario} | ${level} | ${n0(m.requestsPerSecond)} | ${pct(share)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} | ${m.coordinatorConnections ?? '-'}${m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`} |`,
+      );
+    }
+  }
+  if (report.scales.length > 0) {
+    lines.push(
+      '',
+      '| companies | scenario | level | req/s | p50 ms | p95 ms | p99 ms | errors |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const s of report.scales) {
+      const m = s.measurement;
+      lines.push(
+        `| ${n0(s.companies)} | ${s.scenario} | ${s.level} | ${n0(m.requestsPerSecond)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
