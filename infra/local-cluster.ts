@@ -8,17 +8,24 @@
  * preloads it and has the extension created in its database. When it is not, one plain
  * PostgreSQL node is started and the cluster is reported as undistributed.
  *
- * PostgreSQL refuses to run as root, so when this runs as root the servers run as an
- * unprivileged user (`CLUSTER_USER`, else `postgres`).
+ * When PgBouncer is installed (Debian's `pgbouncer` package), it runs in front of the
+ * coordinator in transaction mode, as the functions should reach any Citus cluster: many
+ * function instances, each with its own connection, share a bounded number of the
+ * coordinator's. Without it the functions connect to the coordinator directly, and the
+ * launcher says so.
+ *
+ * PostgreSQL (and PgBouncer) refuse to run as root, so when this runs as root the servers
+ * run as an unprivileged user (`CLUSTER_USER`, else `postgres`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type LocalClusterConfig, loadLocalClusterConfig } from '../lib/config';
+import { databaseSection, type LocalClusterConfig, loadLocalClusterConfig } from '../lib/config';
 
 export type CitusMode = LocalClusterConfig['CLUSTER_CITUS'];
+export type PoolerMode = LocalClusterConfig['CLUSTER_POOLER'];
 
 export interface ClusterOptions {
   /** Directory that holds every node's data, logs and the cluster's state file. */
@@ -33,6 +40,10 @@ export interface ClusterOptions {
   database: string;
   /** Trade durability for speed (fsync off): for tests and throwaway clusters only. */
   fast: boolean;
+  /** PgBouncer in front of the coordinator: `auto` when installed, `on` requires it, `off` never. */
+  pooler?: PoolerMode;
+  /** PgBouncer's port; default the coordinator's port - 1, or a free one when `port` is 0. */
+  poolerPort?: number;
   /** Print progress lines. */
   log: (line: string) => void;
 }
@@ -53,6 +64,10 @@ export interface ClusterState {
   database: string;
   coordinator: NodeAddress;
   workers: NodeAddress[];
+  /** PgBouncer in front of the coordinator; null (or absent, for older clusters) when there is none. */
+  pooler?: NodeAddress | null;
+  /** Why there is no pooler, in words for people. */
+  poolerNote?: string;
 }
 
 export interface NodeStatus extends NodeAddress {
@@ -73,6 +88,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterOpt
     citus: cfg.CLUSTER_CITUS,
     database: cfg.CLUSTER_DATABASE,
     fast: cfg.CLUSTER_FAST,
+    pooler: cfg.CLUSTER_POOLER,
+    poolerPort: cfg.CLUSTER_POOLER_PORT,
     log: (line) => console.log(line),
   };
 }
@@ -366,13 +383,147 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   writeState(state);
   for (const node of allNodes(state)) startNode(state, account, node, options.log);
   for (const node of allNodes(state)) ensureDatabase(state, account, node);
+  await startPooler(state, account, options);
+  writeState(state);
   return state;
+}
+
+/** PgBouncer's binary, on PATH or where Debian installs it; null when it is not installed. */
+export function findPgBouncer(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
+  for (const dir of dirs) {
+    if (dir && existsSync(path.join(dir, 'pgbouncer'))) return path.join(dir, 'pgbouncer');
+  }
+  return null;
+}
+
+/** The coordinator connections PgBouncer opens for one database: the bound the functions stay within. */
+export const POOLER_POOL_SIZE = 16;
+
+function poolerFiles(state: Pick<ClusterState, 'dir'>) {
+  const dir = path.join(state.dir, 'pgbouncer');
+  return {
+    dir,
+    ini: path.join(dir, 'pgbouncer.ini'),
+    users: path.join(dir, 'userlist.txt'),
+    pid: path.join(dir, 'pgbouncer.pid'),
+    log: path.join(state.dir, 'logs', 'pgbouncer.log'),
+  };
+}
+
+/**
+ * PgBouncer's configuration: transaction pooling in front of the coordinator for every
+ * database on it. The functions' per-session bounds (statement timeout, Citus's connection
+ * timeout to a worker) cannot travel as startup parameters through a transaction pooler,
+ * so PgBouncer sets them on each server connection it opens instead, and ignores the
+ * client's.
+ */
+function poolerConfig(state: ClusterState, port: number): string {
+  const files = poolerFiles(state);
+  const bounds = databaseSection
+    .pick({ DB_STATEMENT_TIMEOUT_MS: true, DB_NODE_CONNECT_TIMEOUT_MS: true })
+    .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
+  const connectQuery =
+    `SET statement_timeout = ${bounds.DB_STATEMENT_TIMEOUT_MS}; ` +
+    `SET citus.node_connection_timeout = ${bounds.DB_NODE_CONNECT_TIMEOUT_MS}`;
+  return `${[
+    '; written by DistribuShop infra/local-cluster.ts',
+    '[databases]',
+    `* = host=${state.coordinator.host} port=${state.coordinator.port} connect_query='${connectQuery}'`,
+    '',
+    '[pgbouncer]',
+    `listen_addr = ${HOST}`,
+    `listen_port = ${port}`,
+    'unix_socket_dir =',
+    'auth_type = trust',
+    `auth_file = ${files.users}`,
+    'pool_mode = transaction',
+    'max_client_conn = 4000',
+    `default_pool_size = ${POOLER_POOL_SIZE}`,
+    `max_db_connections = ${POOLER_POOL_SIZE}`,
+    'reserve_pool_size = 0',
+    'server_idle_timeout = 60',
+    'ignore_startup_parameters = extra_float_digits,options,statement_timeout',
+    `admin_users = ${SUPERUSER}`,
+    // A function instance connects once and stays: a line per connection is noise at scale.
+    'log_connections = 0',
+    'log_disconnections = 0',
+    `logfile = ${files.log}`,
+    `pidfile = ${files.pid}`,
+  ].join('\n')}\n`;
+}
+
+function poolerPid(state: Pick<ClusterState, 'dir'>): number | null {
+  const file = poolerFiles(state).pid;
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+async function startPooler(state: ClusterState, account: RunAs, options: ClusterOptions): Promise<void> {
+  const mode = options.pooler ?? 'auto';
+  const binary = mode === 'off' ? null : findPgBouncer();
+  if (!binary) {
+    if (mode === 'on')
+      throw new Error('CLUSTER_POOLER=on but PgBouncer is not installed (Debian: apt-get install pgbouncer)');
+    state.pooler = null;
+    state.poolerNote =
+      mode === 'off'
+        ? 'CLUSTER_POOLER=off: the functions connect to the coordinator directly'
+        : 'PgBouncer is not installed (Debian: apt-get install pgbouncer): the functions connect to the coordinator directly';
+    return;
+  }
+  if (poolerPid(state) !== null && state.pooler) return;
+  let port = state.pooler?.port ?? options.poolerPort;
+  if (port === undefined) {
+    port = options.port === 0 ? await findFreePortRange(1) : state.coordinator.port - 1;
+  }
+  if (!(await portIsFree(port))) {
+    throw new Error(`Port ${port} for PgBouncer is taken by another process; set CLUSTER_POOLER_PORT`);
+  }
+  const files = poolerFiles(state);
+  mkdirSync(files.dir, { recursive: true });
+  writeFileSync(files.ini, poolerConfig(state, port));
+  writeFileSync(files.users, `"${SUPERUSER}" ""\n`);
+  if (account.uid !== undefined && account.gid !== undefined) {
+    for (const file of [files.dir, files.ini, files.users]) chownSync(file, account.uid, account.gid);
+  }
+  options.log(
+    `start pgbouncer on ${HOST}:${port} (transaction pooling, ${POOLER_POOL_SIZE} coordinator connections)`,
+  );
+  run(account, binary, ['-d', '-q', files.ini]);
+  state.pooler = { name: 'pgbouncer', host: HOST, port };
+  state.poolerNote = undefined;
+  for (let waited = 0; waited < 5000 && (await portIsFree(port)); waited += 50) await sleep(50);
+}
+
+function stopPooler(state: ClusterState, log?: (l: string) => void): void {
+  const pid = poolerPid(state);
+  if (pid === null) return;
+  log?.('stop pgbouncer');
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 5000 && poolerPid(state) !== null; waited += 50) sleepSync(50);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** The functions' connection URL: PgBouncer's when the cluster has one, else the coordinator's. */
+export function functionsDatabaseUrl(state: ClusterState): string {
+  if (!state.pooler) return databaseUrl(state);
+  return `postgres://${SUPERUSER}@${state.pooler.host}:${state.pooler.port}/${state.database}`;
 }
 
 /** Stops every node; with `destroy`, deletes the cluster's directory too. */
 export function stopCluster(dir: string, opts: { destroy?: boolean; log?: (l: string) => void } = {}): void {
   const state = readState(dir);
   if (state) {
+    stopPooler(state, opts.log);
     const account = serverAccount();
     for (const node of [...state.workers, state.coordinator]) {
       if (!isRunning(state, account, node)) continue;
@@ -523,16 +674,24 @@ export function workerHosts(state: ClusterState): string {
   return state.workers.map((w) => `${w.host}:${w.port}`).join(',');
 }
 
+/** One line on how the functions reach the coordinator. */
+export function describePooler(state: ClusterState): string {
+  if (state.pooler) {
+    return `PgBouncer on ${state.pooler.host}:${state.pooler.port} (transaction pooling, at most ${POOLER_POOL_SIZE} coordinator connections per database): the functions use ${functionsDatabaseUrl(state)}`;
+  }
+  return `NO POOLER: ${state.poolerNote ?? 'PgBouncer is not running'}`;
+}
+
 export function describeCluster(state: ClusterState): string {
   if (!state.citus) {
     return (
       `UNDISTRIBUTED: Citus is not installed for PostgreSQL ${state.pgVersion} (${state.pgBin}); ` +
       `one plain PostgreSQL node on ${state.coordinator.host}:${state.coordinator.port}. ` +
-      'The schema is applied undistributed and the Citus-only checks are skipped.'
+      `The schema is applied undistributed and the Citus-only checks are skipped.\n${describePooler(state)}`
     );
   }
   return (
     `Citus ${state.citusVersion} on PostgreSQL ${state.pgVersion}: coordinator ${state.coordinator.host}:${state.coordinator.port}, ` +
-    `${state.workers.length} workers on ports ${state.workers.map((w) => w.port).join(', ')}`
+    `${state.workers.length} workers on ports ${state.workers.map((w) => w.port).join(', ')}\n${describePooler(state)}`
   );
 }

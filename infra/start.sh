@@ -7,5 +7,11 @@ cd "$(dirname "$0")/.."
 npx --no-install tsx infra/cluster.ts start
 eval "$(npx --no-install tsx infra/cluster.ts env)"
 SEED_ARGS="${SEED_ARGS:---demo --if-empty}" ./init.sh
+# Setup and seeding use the coordinator itself; the functions go through PgBouncer when
+# the local cluster runs one (and the line above this says plainly when it does not).
+DATABASE_URL="$(npx --no-install tsx infra/functions-url.ts)"
+export DATABASE_URL
 echo "== API on http://127.0.0.1:${HTTP_PORT:-3000} (Ctrl-C stops the API; npm run cluster -- stop stops the cluster)"
+# Each function instance in a worker thread of its own, serving one request at a time, as
+# on Lambda (serverless-offline's default; see README "Serving the API locally").
 exec npx --no-install serverless offline start

@@ -33,7 +33,11 @@ export const databaseSection = z.object({
       error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
     })
     .pipe(postgresUrl),
-  DB_POOL_MAX: intFromEnv(5, 1, 100),
+  /**
+   * Connections per function instance. One: a Lambda instance serves one request at a
+   * time, and every instance holds its own, so more would only multiply idle connections.
+   */
+  DB_POOL_MAX: intFromEnv(1, 1, 100),
   DB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
   DB_IDLE_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
   /** Bounds every statement of a request, lock waits and a hung worker included. */
@@ -116,6 +120,10 @@ export const localClusterSection = z.object({
   CLUSTER_FAST: flag,
   /** When run as root, the unprivileged user the servers run as. */
   CLUSTER_USER: z.string().trim().min(1).default('postgres'),
+  /** PgBouncer in front of the coordinator: `auto` when installed, `on` requires it, `off` never. */
+  CLUSTER_POOLER: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
+  /** PgBouncer's port; default the coordinator's port - 1 (a free one for a cluster on free ports). */
+  CLUSTER_POOLER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
   PG_BIN: z.string().trim().min(1).optional(),
 });

@@ -18,6 +18,12 @@ export const SQLSTATE = {
   tooManyConnections: '53300',
   objectInUse: '55006',
   lockNotAvailable: '55P03',
+  // Raised by the order functions of the SQL bundle (sql/005_order_functions.sql): a
+  // company, customer, product or order that does not exist, and the order's conflicts.
+  objectNotFound: 'DS404',
+  insufficientStock: 'DS409',
+  orderNotCancellable: 'DS410',
+  idempotencyKeyReused: 'DS422',
 } as const;
 
 /** What the server said about a failed statement, or what the socket said. */

@@ -8,23 +8,12 @@
  * and dropped, as the seed tests do) on the cluster at DATABASE_URL, or, when that is not
  * set, on a throwaway local cluster (fsync off) started in a temporary directory.
  */
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import {
-  databaseUrl,
-  optionsFromEnv,
-  startCluster,
-  stopCluster,
-  workerHosts,
-} from '../../infra/local-cluster';
-import { setupCluster } from '../../lib/cluster/setup';
-import { loadConfig } from '../../lib/config';
-import { openBulkSession } from '../../lib/db/copy';
 import { parseSeedArgs } from '../../lib/jobs/seed/args';
 import { terminalProgress } from '../../lib/jobs/seed/progress';
 import { formatSeedSummary, runSeed } from '../../lib/jobs/seed/run';
 import { createScratchDatabase } from '../support/scratch-database';
+import { benchCluster, describeDatabase } from './cluster';
 
 const LARGE = [
   '--companies=1000',
@@ -34,57 +23,29 @@ const LARGE = [
   '--campaigns-per-company=3',
 ];
 
-async function describeCluster(url: string): Promise<string> {
-  const session = openBulkSession(url);
-  try {
-    const [settings] = await session.query<{ version: string; fsync: string; citus: string | null }>(
-      `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-              (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS citus`,
-    );
-    const workers = settings?.citus
-      ? (await session.query("SELECT 1 FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'")).length
-      : 0;
-    return settings?.citus
-      ? `Citus ${settings.citus} on PostgreSQL ${settings.version}, ${workers} workers, fsync ${settings.fsync}`
-      : `plain PostgreSQL ${settings?.version} (no Citus), fsync ${settings?.fsync}`;
-  } finally {
-    await session.end();
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const keep = argv.includes('--keep');
   const flags = argv.filter((a) => a !== '--keep');
   const job = parseSeedArgs([...(flags.length > 0 ? flags : LARGE), '--reset']);
   if (!job) return;
-  let clusterDir: string | undefined;
-  let base = process.env.DATABASE_URL;
-  if (!base) {
-    clusterDir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-bench-'));
-    console.log(`no DATABASE_URL: starting a throwaway cluster in ${clusterDir}`);
-    const state = await startCluster({
-      ...optionsFromEnv(),
-      dir: clusterDir,
-      port: 0,
-      fast: true,
-      log: () => {},
-    });
-    base = databaseUrl(state);
-    // The launcher starts processes only; setup registers the workers.
-    await setupCluster(loadConfig({ ...process.env, DATABASE_URL: base, WORKER_HOSTS: workerHosts(state) }));
-  }
-  const scratch = await createScratchDatabase(base, 'distribushop_bench');
+  const cluster = await benchCluster('distribushop-bench');
   try {
-    console.log(`${await describeCluster(scratch.url)}; ${os.cpus().length} cores; node ${process.version}`);
-    const summary = await runSeed(job, { databaseUrl: scratch.url, progress: terminalProgress });
-    console.log(formatSeedSummary(summary));
-    console.log(
-      `peak memory (max RSS) of the seeding process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
-    );
+    const scratch = await createScratchDatabase(cluster.url, 'distribushop_bench');
+    try {
+      console.log(
+        `${await describeDatabase(scratch.url)}; ${os.cpus().length} cores; node ${process.version}`,
+      );
+      const summary = await runSeed(job, { databaseUrl: scratch.url, progress: terminalProgress });
+      console.log(formatSeedSummary(summary));
+      console.log(
+        `peak memory (max RSS) of the seeding process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+      );
+    } finally {
+      if (keep) console.log(`kept ${scratch.url}`);
+      else await scratch.drop();
+    }
   } finally {
-    if (keep) console.log(`kept ${scratch.url}`);
-    else await scratch.drop();
-    if (clusterDir) stopCluster(clusterDir, { destroy: true });
+    cluster.stop();
   }
 }
 

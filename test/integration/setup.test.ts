@@ -72,6 +72,7 @@ describe('setup', () => {
       '002_ad_tables',
       '003_shop_tables',
       '004_utc_times_and_stored_responses',
+      '005_order_functions',
       '006_ad_stats_rollup',
     ]);
   });

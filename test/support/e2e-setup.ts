@@ -2,54 +2,23 @@
  * End-to-end tier: the cluster of the integration tier, plus serverless-offline serving
  * the real bundled functions over HTTP on a free loopback port.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { findFreePortRange } from '../../infra/local-cluster';
 import e2eTeardown from './e2e-teardown';
 import clusterSetup from './global-setup';
+import { type Offline, startOffline } from './offline';
 
 declare global {
-  var __OFFLINE__: ChildProcess | undefined;
+  var __OFFLINE__: Offline | undefined;
 }
 
 export default async function e2eSetup(): Promise<void> {
   await clusterSetup();
   if (process.env.API_URL) return;
-  const port = await findFreePortRange(2);
-  const root = path.resolve(__dirname, '../..');
-  const child = spawn(path.join(root, 'node_modules/.bin/serverless'), ['offline', 'start'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HTTP_PORT: String(port), LAMBDA_PORT: String(port + 1), LOG_LEVEL: 'error' },
-  });
-  globalThis.__OFFLINE__ = child;
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`serverless-offline did not start in 120s:\n${output}`)),
-      120_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Server ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serverless-offline exited with ${code}:\n${output}`));
-    });
-  });
   try {
-    await ready;
+    globalThis.__OFFLINE__ = await startOffline({ LOG_LEVEL: 'error' });
   } catch (error: unknown) {
     // Jest runs no teardown when the setup fails.
     await e2eTeardown();
     throw error;
   }
-  process.env.API_URL = `http://127.0.0.1:${port}`;
+  process.env.API_URL = globalThis.__OFFLINE__.url;
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   databaseUrl,
+  functionsDatabaseUrl,
   optionsFromEnv,
   startCluster,
   stopCluster,
@@ -22,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
   // Both test projects share one cluster; the second call finds it.
   if (process.env.TEST_CLUSTER_READY === '1') return;
   process.env.LOG_LEVEL ??= 'error';
+  // A test process invokes handlers in parallel, as many function instances would, each
+  // with its one connection: its one pool needs as many.
+  process.env.DB_POOL_MAX ??= '20';
   // The cluster and every test process run outside UTC, so that a time that follows the
   // process's or the server's zone instead of UTC fails a test (test/integration/api/time-zones.test.ts).
   process.env.TZ = 'Asia/Tokyo';
@@ -38,6 +42,8 @@ export default async function globalSetup(): Promise<void> {
     });
     process.env.DATABASE_URL = databaseUrl(state);
     process.env.WORKER_HOSTS = workerHosts(state);
+    // PgBouncer in front of the coordinator, when installed: the pooler tests use it.
+    if (state.pooler) process.env.TEST_POOLER_URL = functionsDatabaseUrl(state);
     process.env.TEST_CLUSTER_DIR = dir;
   }
   try {

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
 
   it('should apply defaults and parse the worker list', () => {
     const cfg = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', WORKER_HOSTS: 'a:5432, b:5433,' });
-    expect(cfg.DB_POOL_MAX).toBe(5);
+    expect(cfg.DB_POOL_MAX).toBe(1);
     expect(cfg.WORKER_HOSTS).toEqual(['a:5432', 'b:5433']);
   });
 

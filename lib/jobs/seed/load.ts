@@ -4,6 +4,7 @@
  * COPY, and moves each id sequence past the loaded ids. Any failure rolls it all back.
  */
 import type { BulkQueryable, BulkSession } from '../../db/copy';
+import { prepareBulkLoad } from './bulk';
 import { SeedRefusedError } from './errors';
 import { type Progress, silentProgress } from './progress';
 import { RESET_TABLES, SERIAL_TABLES, type SeedTable } from './tables';
@@ -27,6 +28,12 @@ export interface LoadOptions {
   ifEmpty: boolean;
   /** Makes the progress display once the total is known. */
   progress?: (totalRows: number) => Progress;
+  /**
+   * Build secondary indexes and check foreign keys among the loaded tables after the
+   * COPYs instead of per row (bulk.ts). For trusted data: a row that breaks a foreign key
+   * still fails the load, but when the key is added back, not at its line.
+   */
+  deferIndexesAndForeignKeys?: boolean;
 }
 
 export interface LoadResult {
@@ -113,6 +120,12 @@ export async function loadSources(
       const total = sources.reduce((sum, s) => sum + s.rows, 0);
       const progress = options.progress?.(total) ?? silentProgress;
       const tables: LoadResult['tables'] = [];
+      const bulk = options.deferIndexesAndForeignKeys
+        ? await prepareBulkLoad(
+            tx,
+            sources.map((s) => s.table),
+          )
+        : undefined;
       try {
         for (const source of sources) {
           progress.table(source.table, source.rows);
@@ -127,6 +140,7 @@ export async function loadSources(
       } finally {
         progress.stop();
       }
+      await bulk?.restore();
       const nextIds = await moveSequences(tx);
       // The events just loaded carry ids the rollup has not seen: it starts from the first.
       await tx.query('UPDATE ad_stats_rollups SET last_aggregated_id = 0');

@@ -1,0 +1,285 @@
+/**
+ * `npm run bench -- [options]`: the API's throughput and latency against the database's
+ * own ceiling. Not a test: nothing is asserted, and jest never runs it.
+ *
+ * For each scenario, on the same data in one run: (1) the ceiling, pgbench sending the
+ * handler's SQL straight to the coordinator; (2) the exported handlers invoked in-process
+ * with API Gateway events; (3) the functions over HTTP through serverless-offline, driven
+ * by autocannon. Requests/s, p50/p95/p99, errors by status, the ratios 2/1 and 3/1 and the
+ * coordinator's connection count at the end of each; a table, a JSON file and an SVG chart.
+ *
+ * The cluster is DATABASE_URL's or a throwaway local one. The data is seeded (deterministic,
+ * seed 42) into a database of its own on that cluster, `distribushop_bench`, which is
+ * dropped at the end (--keep keeps it); --no-seed measures DATABASE_URL's own data instead.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openBulkSession } from '../../lib/db/copy';
+import { resolveSeedRequest } from '../../lib/jobs/seed/options';
+import { runSeed } from '../../lib/jobs/seed/run';
+import type { Offline } from '../support/offline';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { benchCluster, describeDatabase, describeMachine, withDatabase } from './cluster';
+import {
+  LEVELS,
+  type Level,
+  type OfflineMode,
+  type Run,
+  runCeiling,
+  runHttp,
+  runInProcess,
+  startBenchOffline,
+} from './levels';
+import {
+  type BenchReport,
+  formatMarkdown,
+  formatTable,
+  type ScaleResult,
+  type ScenarioResult,
+  scenarioResult,
+  svgChart,
+} from './report';
+import { BASELINE_SCENARIO, pgbenchScripts, SCENARIOS, type ScenarioName, type Shape } from './scenarios';
+import type { Measurement } from './stats';
+
+const USAGE = `usage: npm run bench -- [options]
+  --duration S             measured seconds per scenario and level (default 15)
+  --warmup S               unmeasured seconds before each (default 3)
+  --concurrency N          concurrent clients (default 8)
+  --http-clients N         concurrent HTTP clients of the http level (default: --concurrency)
+  --scenarios a,b          ${SCENARIOS.join(', ')} (default: all)
+  --levels a,b             ${LEVELS.join(', ')} (default: all)
+  --companies N            generated companies (default 100)
+  --products-per-company P (default 1000)
+  --customers-per-company C (default 20)
+  --scales N,N             also measure get-product and place-order (ceiling, in-process) on
+                           N companies each, e.g. 100,1000,10000 (--scale-products products each, default 100)
+  --threads N              threads of the in-process level (default 1)
+  --http-mode M            worker-threads (each Lambda instance in a thread of its own, as npm start
+                           serves) or in-process (serverless-offline --useInProcess) (default worker-threads)
+  --pooler                 in-process and HTTP through PgBouncer (the throwaway cluster's, or
+                           FUNCTIONS_DATABASE_URL); default straight to the coordinator, like the ceiling
+  --log-level L            the functions' LOG_LEVEL (default warn: no line per request)
+  --no-seed                measure DATABASE_URL's data as it is (a generated shop of these sizes)
+  --keep                   keep the benchmark's database
+  --out DIR                where the JSON and SVG go (default bench-results/)`;
+
+const list = (value: string | undefined, all: readonly string[]) =>
+  value ? value.split(',').map((s) => s.trim()) : [...all];
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '15' },
+      warmup: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '8' },
+      'http-clients': { type: 'string' },
+      scenarios: { type: 'string' },
+      levels: { type: 'string' },
+      companies: { type: 'string', default: '100' },
+      'products-per-company': { type: 'string', default: '1000' },
+      'customers-per-company': { type: 'string', default: '20' },
+      scales: { type: 'string' },
+      'scale-products': { type: 'string', default: '100' },
+      threads: { type: 'string', default: '1' },
+      'http-mode': { type: 'string', default: 'worker-threads' },
+      pooler: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'warn' },
+      'no-seed': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const whole = (name: keyof typeof values, min: number) => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
+    return n;
+  };
+  const scenarios = list(values.scenarios, SCENARIOS);
+  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}\n${USAGE}`);
+  const levels = list(values.levels, LEVELS);
+  if (levels.some((l) => !(LEVELS as readonly string[]).includes(l)))
+    throw new Error(`bad --levels\n${USAGE}`);
+  const httpMode = values['http-mode'];
+  if (httpMode !== 'worker-threads' && httpMode !== 'in-process')
+    throw new Error(`bad --http-mode\n${USAGE}`);
+  return {
+    help: values.help,
+    durationS: whole('duration', 1),
+    warmupS: whole('warmup', 0),
+    concurrency: whole('concurrency', 1),
+    threads: whole('threads', 1),
+    httpClients: values['http-clients'] === undefined ? undefined : whole('http-clients', 1),
+    scenarios: scenarios as ScenarioName[],
+    levels: levels as Level[],
+    shape: {
+      companies: whole('companies', 1),
+      productsPerCompany: whole('products-per-company', 5),
+      customersPerCompany: whole('customers-per-company', 1),
+    } satisfies Shape,
+    scales: values.scales ? values.scales.split(',').map((s) => Number(s.trim())) : [],
+    scaleProducts: whole('scale-products', 5),
+    httpMode: httpMode as OfflineMode,
+    pooler: values.pooler,
+    logLevel: values['log-level'] as string,
+    seed: !values['no-seed'],
+    keep: values.keep,
+    out: values.out as string,
+  };
+}
+
+/** Seeds the generated shop of `shape` into the benchmark's database, with stock that does not run out. */
+async function seedShop(url: string, shape: Shape): Promise<void> {
+  const job = resolveSeedRequest({
+    companies: shape.companies,
+    productsPerCompany: shape.productsPerCompany,
+    customersPerCompany: shape.customersPerCompany,
+    ordersPerCompany: 2,
+    campaignsPerCompany: 3,
+    adsPerCampaign: 1,
+    impressionsPerAd: 2,
+    seed: 42,
+    reset: true,
+  });
+  const started = performance.now();
+  const summary = await runSeed(job, { databaseUrl: url });
+  console.log(
+    `seeded ${summary.rows.toLocaleString('en-US')} rows (${shape.companies} companies × ${shape.productsPerCompany} products) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  // The generated shop has sold-out products; a benchmark of orders measures orders, not 409s.
+  const session = openBulkSession(url);
+  try {
+    await session.query('UPDATE products SET stock = 1000000');
+  } finally {
+    await session.end();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = options(argv);
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  process.env.LOG_LEVEL = opts.logLevel;
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const cluster = await benchCluster('distribushop-bench');
+  let scratch: ScratchDatabase | undefined;
+  let offline: Offline | undefined;
+  try {
+    let url = cluster.url;
+    let functionsUrl = cluster.functionsUrl;
+    if (opts.seed) {
+      scratch = await createScratchDatabase(cluster.url, 'distribushop_bench');
+      url = scratch.url;
+      functionsUrl = withDatabase(cluster.functionsUrl, 'distribushop_bench');
+      await seedShop(url, opts.shape);
+    }
+    const handlersUrl = opts.pooler ? functionsUrl : url;
+    // Each concurrent in-process client stands for one function instance with its one connection.
+    process.env.DATABASE_URL = handlersUrl;
+    process.env.DB_POOL_MAX = String(opts.concurrency);
+    const report: BenchReport = {
+      startedAt: new Date().toISOString(),
+      command,
+      machine: describeMachine(),
+      cluster: `${await describeDatabase(url)}; ${opts.pooler ? cluster.pooler : 'in-process and HTTP straight to the coordinator'}`,
+      settings: {
+        durationS: opts.durationS,
+        warmupS: opts.warmupS,
+        concurrency: opts.concurrency,
+        httpClients: opts.httpClients ?? opts.concurrency,
+        shape: opts.shape,
+        httpMode: opts.httpMode,
+        logLevel: opts.logLevel,
+        ceiling: 'pgbench -M extended, the handler statements as scripts',
+      },
+      results: [],
+      scales: [],
+    };
+    console.log(`${report.machine}\n${report.cluster}`);
+    const run: Run = {
+      shape: opts.shape,
+      durationS: opts.durationS,
+      warmupS: opts.warmupS,
+      concurrency: opts.concurrency,
+      coordinatorUrl: url,
+      threads: opts.threads,
+    };
+    if (opts.levels.includes('http') && opts.scenarios.length > 0) {
+      offline = await startBenchOffline(opts.httpMode, {
+        DATABASE_URL: handlersUrl,
+        LOG_LEVEL: opts.logLevel,
+        DB_POOL_MAX: '1',
+      });
+    }
+    for (const scenario of opts.scenarios) {
+      const levels: Partial<Record<Level, Measurement>> = {};
+      for (const level of opts.levels) {
+        process.stdout.write(`${scenario} / ${level} ... `);
+        if (level === 'ceiling') levels.ceiling = await runCeiling(run, pgbenchScripts(scenario));
+        else if (level === 'in-process') levels['in-process'] = await runInProcess(run, scenario);
+        else if (offline) levels.http = await runHttp(run, scenario, offline, opts.httpClients);
+        const m = levels[level] as Measurement;
+        console.log(
+          `${Math.round(m.requestsPerSecond)}/s, p50 ${m.latencyMs.p50.toFixed(2)} ms, ${m.errors} errors`,
+        );
+      }
+      report.results.push(scenarioResult(scenario, levels));
+      if (scenario === 'place-order' && opts.levels.includes('ceiling')) {
+        process.stdout.write(`${BASELINE_SCENARIO} (the multi-statement transaction) / ceiling ... `);
+        const baseline = await runCeiling(run, pgbenchScripts(BASELINE_SCENARIO));
+        console.log(`${Math.round(baseline.requestsPerSecond)}/s`);
+        report.results.push(scenarioResult(BASELINE_SCENARIO, { ceiling: baseline }));
+      }
+    }
+    offline?.stop();
+    offline = undefined;
+    for (const companies of opts.scales) {
+      if (!scratch) throw new Error('--scales seeds its own data: leave out --no-seed');
+      const shape: Shape = { ...opts.shape, companies, productsPerCompany: opts.scaleProducts };
+      await seedShop(url, shape);
+      for (const scenario of ['get-product', 'place-order'] as const) {
+        for (const level of ['ceiling', 'in-process'] as const) {
+          process.stdout.write(`${companies} companies: ${scenario} / ${level} ... `);
+          const scaled = { ...run, shape };
+          const measurement =
+            level === 'ceiling'
+              ? await runCeiling(scaled, pgbenchScripts(scenario))
+              : await runInProcess(scaled, scenario);
+          console.log(
+            `${Math.round(measurement.requestsPerSecond)}/s, p50 ${measurement.latencyMs.p50.toFixed(2)} ms`,
+          );
+          report.scales.push({ companies, scenario, level, measurement } satisfies ScaleResult);
+        }
+      }
+    }
+    const { closeDb } = await import('../../lib/db');
+    await closeDb();
+    console.log(`\n${command}\n${report.machine}\n${report.cluster}\n\n${formatTable(report)}`);
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(path.join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(opts.out, 'bench.svg'), svgChart(report));
+    writeFileSync(path.join(opts.out, 'bench.md'), formatMarkdown(report));
+    console.log(`\nwrote bench.json, bench.svg and bench.md in ${opts.out}`);
+  } finally {
+    offline?.stop();
+    if (scratch && !opts.keep) await scratch.drop();
+    else if (scratch) console.log(`kept ${scratch.url}`);
+    cluster.stop();
+  }
+}
+
+export type { ScenarioResult };
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,271 @@
+/**
+ * The three levels a scenario is measured at, on the same data:
+ *   ceiling     pgbench sends the handler's SQL straight to the coordinator (-M extended:
+ *               bound parameters, as node-postgres sends them);
+ *   in-process  the exported handlers invoked with API Gateway events, as Lambda does,
+ *               one connection per concurrent client (each stands for a function instance);
+ *   http        serverless-offline serving the functions, driven by autocannon.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { routes } from '../../lib/http/routes';
+import { type Offline, startOffline } from '../support/offline';
+import type { InProcessJob, InProcessResult } from './in-process-worker';
+import {
+  expectedStatuses,
+  type PgbenchScript,
+  pathOf,
+  requests,
+  type ScenarioName,
+  type Shape,
+} from './scenarios';
+import { type Measurement, Recorder } from './stats';
+
+export const LEVELS = ['ceiling', 'in-process', 'http'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export interface Run {
+  shape: Shape;
+  durationS: number;
+  warmupS: number;
+  concurrency: number;
+  /** The coordinator, direct: the ceiling's target and where connections are counted. */
+  coordinatorUrl: string;
+  /**
+   * Threads of the in-process level. One by default: on a small machine a second thread
+   * of handlers takes the CPU the database needs (measured: 72 % of the ceiling with one,
+   * 30–45 % with two, on 2 cores).
+   */
+  threads: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Client connections to the coordinator's database now, this session excluded. */
+export async function coordinatorConnections(url: string): Promise<number | null> {
+  const client = new Client({ connectionString: url, application_name: 'distribushop-bench-monitor' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0]?.n ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Counts the coordinator's connections just before the measured window ends. */
+function countNearEnd(run: Run): Promise<number | null> {
+  return sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+}
+
+function runProcess(
+  command: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** The ceiling: pgbench with the scenario's scripts against the coordinator. */
+export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Measurement> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-pgbench-'));
+  try {
+    const files = scripts.map((script) => {
+      const file = path.join(dir, `${script.name}.sql`);
+      writeFileSync(file, script.text);
+      return `${file}@${script.weight}`;
+    });
+    const common = [
+      '--no-vacuum',
+      '--protocol=extended',
+      `--client=${run.concurrency}`,
+      `--jobs=${Math.min(run.concurrency, 2)}`,
+      `--define=companies=${run.shape.companies}`,
+      `--define=products=${run.shape.productsPerCompany}`,
+      `--define=customers=${run.shape.customersPerCompany}`,
+      ...files.flatMap((f) => ['--file', f]),
+    ];
+    if (run.warmupS > 0)
+      await runProcess('pgbench', [...common, `--time=${run.warmupS}`, run.coordinatorUrl]);
+    const connections = countNearEnd(run);
+    const result = await runProcess('pgbench', [
+      ...common,
+      `--time=${run.durationS}`,
+      '--log',
+      `--log-prefix=${path.join(dir, 'tx')}`,
+      run.coordinatorUrl,
+    ]);
+    const recorder = new Recorder();
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('tx.'))) {
+      for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        // client_id transaction_no time_us script_no time_epoch time_us_fraction
+        const fields = line.split(' ');
+        if (fields.length >= 3) recorder.record(Number(fields[2]) / 1000, 'ok');
+      }
+    }
+    const aborted = /client \d+ aborted[^\n]*/.exec(result.stderr)?.[0];
+    const failed = (result.stdout.match(/number of failed transactions: (\d+)/) ?? [])[1];
+    const note = [
+      result.code !== 0 ? `pgbench exited ${result.code}` : '',
+      aborted ? `pgbench: ${aborted}` : '',
+      failed && failed !== '0' ? `${failed} failed transactions` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const measured = recorder.done(run.durationS, new Set(), await connections, note || undefined);
+    if (aborted) measured.errors += 1;
+    return measured;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * In-process: the clients, spread over `run.threads` threads, each invoking the
+ * exported handlers with API Gateway v2 events one request at a time, as a function
+ * instance does (test/bench/in-process-worker.ts). Each thread's pool has one connection
+ * per client it runs: each client stands for a function instance with its one connection.
+ */
+export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Measurement> {
+  const threads = Math.min(run.concurrency, run.threads);
+  const clients = Array.from({ length: run.concurrency }, (_, i) => i);
+  const shares = Array.from({ length: threads }, (_, t) => clients.filter((c) => c % threads === t));
+  const connections = sleep((run.warmupS + run.durationS) * 1000 - 500).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<InProcessResult>((resolve, reject) => {
+          const job: InProcessJob = {
+            scenario,
+            shape: run.shape,
+            clients: share,
+            warmupS: run.warmupS,
+            durationS: run.durationS,
+          };
+          // The thread compiles the TypeScript sources as this process does (tsx).
+          const entry = JSON.stringify(path.join(__dirname, 'in-process-worker.ts'));
+          const worker = new Worker(`require('tsx/cjs/api').register(); require(${entry});`, {
+            eval: true,
+            workerData: job,
+            env: { ...process.env, DB_POOL_MAX: String(share.length) },
+          });
+          worker.once('message', (result: InProcessResult) => {
+            resolve(result);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  const recorder = new Recorder();
+  for (const result of results) {
+    result.latencies.forEach((latency, i) => {
+      recorder.record(latency, result.statuses[i] ?? 0);
+    });
+  }
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  return recorder.done(seconds, expectedStatuses(scenario), await connections);
+}
+
+export type OfflineMode = 'worker-threads' | 'in-process';
+
+/** serverless-offline serving the functions, as `npm start` does, in the given mode. */
+export async function startBenchOffline(mode: OfflineMode, env: NodeJS.ProcessEnv): Promise<Offline> {
+  return startOffline(env, mode === 'in-process' ? ['--useInProcess'] : []);
+}
+
+/** Over HTTP: autocannon with `connections` clients, each sending its next request when answered. */
+export async function runHttp(
+  run: Run,
+  scenario: ScenarioName,
+  offline: Offline,
+  connections = run.concurrency,
+): Promise<Measurement> {
+  const expected = expectedStatuses(scenario);
+  const drive = (seconds: number, recorder: Recorder | null) => {
+    const next = requests(scenario, run.shape, 2000 + Math.floor(Math.random() * 1000));
+    return new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: offline.url,
+          connections,
+          duration: seconds,
+          timeout: 30,
+          requests: [
+            {
+              setupRequest: (request) => {
+                const r = next();
+                return {
+                  ...request,
+                  method: r.method,
+                  path: pathOf(r, routes[r.route].path),
+                  headers: { ...(r.headers ?? {}) },
+                  body: r.body === undefined ? undefined : JSON.stringify(r.body),
+                };
+              },
+            },
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('response', (_client, statusCode, _bytes, responseTime) =>
+        recorder?.record(responseTime, statusCode),
+      );
+    });
+  };
+  if (run.warmupS > 0) await drive(run.warmupS, null);
+  const recorder = new Recorder();
+  const counted = sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
+    coordinatorConnections(run.coordinatorUrl),
+  );
+  let peak = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, (await coordinatorConnections(run.coordinatorUrl)) ?? 0);
+      await sleep(500);
+    }
+  })();
+  const started = performance.now();
+  const result = await drive(run.durationS, recorder).finally(() => {
+    sampling = false;
+  });
+  await sampler;
+  const seconds = (performance.now() - started) / 1000;
+  // autocannon counts a timeout as an error too.
+  const failures = result.errors;
+  const measured = recorder.done(
+    seconds,
+    expected,
+    await counted,
+    failures > 0 ? `${result.errors} socket errors, ${result.timeouts} of them timeouts (30 s)` : undefined,
+  );
+  measured.errors += failures;
+  measured.coordinatorConnectionsPeak = peak;
+  return measured;
+}

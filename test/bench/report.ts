@@ -1,0 +1,210 @@
+/** The benchmark's output: a table for the terminal, the JSON document and an SVG chart. */
+import type { Level } from './levels';
+import type { Measurement } from './stats';
+
+export interface ScenarioResult {
+  scenario: string;
+  levels: Partial<Record<Level, Measurement>>;
+  /** requests/s of in-process and HTTP over the ceiling's. */
+  ratios: { inProcessOverCeiling: number | null; httpOverCeiling: number | null };
+}
+
+export interface ScaleResult {
+  companies: number;
+  scenario: string;
+  level: Level;
+  measurement: Measurement;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  command: string;
+  machine: string;
+  cluster: string;
+  settings: Record<string, unknown>;
+  results: ScenarioResult[];
+  scales: ScaleResult[];
+}
+
+const ratio = (a?: Measurement, b?: Measurement) =>
+  a && b && b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : null;
+
+export function scenarioResult(
+  scenario: string,
+  levels: Partial<Record<Level, Measurement>>,
+): ScenarioResult {
+  return {
+    scenario,
+    levels,
+    ratios: {
+      inProcessOverCeiling: ratio(levels['in-process'], levels.ceiling),
+      httpOverCeiling: ratio(levels.http, levels.ceiling),
+    },
+  };
+}
+
+/** A level's requests/s over the ceiling's, for in-process and HTTP. */
+function shareOf(result: ScenarioResult, level: Level): number | null {
+  if (level === 'in-process') return result.ratios.inProcessOverCeiling;
+  if (level === 'http') return result.ratios.httpOverCeiling;
+  return null;
+}
+
+const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : '-');
+const pct = (v: number | null) => (v === null ? '' : `${Math.round(v * 100)} %`);
+
+function statuses(m: Measurement): string {
+  return Object.entries(m.statuses)
+    .map(([status, count]) => `${status}:${count}`)
+    .join(' ');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i <= 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+}
+
+/** The terminal table: one row per scenario and level. */
+export function formatTable(report: BenchReport): string {
+  const rows = [
+    ['scenario', 'level', 'req/s', 'of ceiling', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'conns', 'statuses'],
+  ];
+  for (const result of report.results) {
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      const of = pct(shareOf(result, level));
+      rows.push([
+        result.scenario,
+        level,
+        n0(m.requestsPerSecond),
+        of,
+        ms(m.latencyMs.p50),
+        ms(m.latencyMs.p95),
+        ms(m.latencyMs.p99),
+        String(m.errors),
+        (m.coordinatorConnections === null ? '-' : String(m.coordinatorConnections)) +
+          (m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`),
+        statuses(m) + (m.note ? ` (${m.note})` : ''),
+      ]);
+    }
+  }
+  const lines = [table(rows)];
+  if (report.scales.length > 0) {
+    const scaleRows = [['companies', 'scenario', 'level', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors']];
+    for (const s of report.scales) {
+      scaleRows.push([
+        n0(s.companies),
+        s.scenario,
+        s.level,
+        n0(s.measurement.requestsPerSecond),
+        ms(s.measurement.latencyMs.p50),
+        ms(s.measurement.latencyMs.p95),
+        ms(s.measurement.latencyMs.p99),
+        String(s.measurement.errors),
+      ]);
+    }
+    lines.push('', 'Latency as tenants grow:', table(scaleRows));
+  }
+  return lines.join('\n');
+}
+
+const COLORS: Record<Level, string> = { ceiling: '#4c6ef5', 'in-process': '#40c057', http: '#fab005' };
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** A horizontal bar chart of requests/s per scenario and level, with p50/p99 beside each bar. */
+export function svgChart(report: BenchReport): string {
+  const barHeight = 18;
+  const gap = 4;
+  const groupGap = 22;
+  const left = 150;
+  const width = 860;
+  const chartWidth = 480;
+  const bars = report.results.flatMap((r) => Object.keys(r.levels));
+  const max = Math.max(
+    1,
+    ...report.results.flatMap((r) => Object.values(r.levels).map((m) => m?.requestsPerSecond ?? 0)),
+  );
+  const height =
+    90 + bars.length * (barHeight + gap) + report.results.length * groupGap + (report.scales.length ? 40 : 0);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">DistribuShop: requests/s per scenario (p50 / p99 latency)</text>`,
+    `<text x="10" y="40" fill="#555">${escapeXml(report.machine)}; ${escapeXml(report.cluster)}</text>`,
+  ];
+  let y = 60;
+  (Object.keys(COLORS) as Level[]).forEach((level, i) => {
+    parts.push(
+      `<rect x="${10 + i * 120}" y="${y - 10}" width="12" height="12" fill="${COLORS[level]}"/>`,
+      `<text x="${26 + i * 120}" y="${y}">${level}</text>`,
+    );
+  });
+  y += 20;
+  for (const result of report.results) {
+    parts.push(
+      `<text x="10" y="${y + barHeight - 4}" font-weight="bold">${escapeXml(result.scenario)}</text>`,
+    );
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      const w = Math.max(1, (m.requestsPerSecond / max) * chartWidth);
+      const share = shareOf(result, level);
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${COLORS[level]}"/>`,
+        `<text x="${left + w + 6}" y="${y + barHeight - 5}">${n0(m.requestsPerSecond)}/s${share === null ? '' : ` (${pct(share)})`} · ${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p99)} ms${m.errors ? ` · ${m.errors} errors` : ''}</text>`,
+      );
+      y += barHeight + gap;
+    }
+    y += groupGap;
+  }
+  if (report.scales.length > 0) {
+    const byScenario = new Map<string, string[]>();
+    for (const s of report.scales.filter((s) => s.level === 'in-process')) {
+      byScenario.set(s.scenario, [
+        ...(byScenario.get(s.scenario) ?? []),
+        `${n0(s.companies)}: ${ms(s.measurement.latencyMs.p50)} ms`,
+      ]);
+    }
+    parts.push(
+      `<text x="10" y="${y}" fill="#333">In-process p50 as tenants grow — ${escapeXml(
+        [...byScenario.entries()].map(([k, v]) => `${k} ${v.join(', ')}`).join('; '),
+      )}</text>`,
+    );
+  }
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** The results as a Markdown table, for the README and docs/performance.md. */
+export function formatMarkdown(report: BenchReport): string {
+  const lines = [
+    `\`${report.command}\` — ${report.machine}; ${report.cluster}; ${String(report.settings.concurrency)} clients, ${String(report.settings.durationS)} s per level after ${String(report.settings.warmupS)} s of warm-up.`,
+    '',
+    '| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const result of report.results) {
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      const share = shareOf(result, level);
+      lines.push(
+        `| ${result.scenario} | ${level} | ${n0(m.requestsPerSecond)} | ${pct(share)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} | ${m.coordinatorConnections ?? '-'}${m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`} |`,
+      );
+    }
+  }
+  if (report.scales.length > 0) {
+    lines.push(
+      '',
+      '| companies | scenario | level | req/s | p50 ms | p95 ms | p99 ms | errors |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const s of report.scales) {
+      const m = s.measurement;
+      lines.push(
+        `| ${n0(s.companies)} | ${s.scenario} | ${s.level} | ${n0(m.requestsPerSecond)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,241 @@
+/**
+ * The benchmark's scenarios. Each is one kind of request, described three ways over the
+ * same generated data: pgbench scripts that send the SQL the handler sends (the ceiling),
+ * and a request generator that the in-process and HTTP levels turn into API Gateway
+ * events or HTTP requests.
+ *
+ * The generated shop (lib/jobs/seed/generate.ts, not skewed) gives company c the products
+ * (c-1)·P+1 … c·P and the customers (c-1)·C+1 … c·C, so both sides can pick a random
+ * product or customer of a random company without asking the database.
+ */
+import { randomUUID } from 'node:crypto';
+import { MATERIALS } from '../../lib/jobs/seed/words';
+
+export const SCENARIOS = ['get-product', 'list-products', 'list-campaigns', 'place-order', 'mix'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Today's order transaction before it became one function call: measured at the ceiling only. */
+export const BASELINE_SCENARIO = 'place-order-tx';
+
+export interface Shape {
+  companies: number;
+  productsPerCompany: number;
+  customersPerCompany: number;
+}
+
+/** One request of a scenario, as the API sees it. */
+export interface BenchRequest {
+  /** The route's function name in serverless.yml and the key in lib/http/routes.ts. */
+  route: 'getProduct' | 'listProducts' | 'listCampaigns' | 'placeOrder';
+  method: 'GET' | 'POST';
+  params: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** A small seeded PRNG (mulberry32): every client draws the same requests on every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = (random: () => number, from: number, to: number) =>
+  from + Math.floor(random() * (to - from + 1));
+
+/** The product-name searches of list-products (name ILIKE '%word%'). */
+export const SEARCH_WORDS = MATERIALS.slice(0, 4).map((m) => m.toLowerCase());
+
+/** Order lines of 2–5 items: the pgbench side has one script per size. */
+const ITEM_COUNTS = [2, 3, 4, 5] as const;
+
+function getProduct(shape: Shape, random: () => number): BenchRequest {
+  const c = pick(random, 1, shape.companies);
+  const p = (c - 1) * shape.productsPerCompany + pick(random, 1, shape.productsPerCompany);
+  return { route: 'getProduct', method: 'GET', params: { companyId: String(c), productId: String(p) } };
+}
+
+function listProducts(shape: Shape, random: () => number): BenchRequest {
+  const c = pick(random, 1, shape.companies);
+  const q = SEARCH_WORDS[pick(random, 0, SEARCH_WORDS.length - 1)] as string;
+  return {
+    route: 'listProducts',
+    method: 'GET',
+    params: { companyId: String(c) },
+    query: { limit: '20', q },
+  };
+}
+
+function listCampaigns(shape: Shape, random: () => number): BenchRequest {
+  const c = pick(random, 1, shape.companies);
+  return { route: 'listCampaigns', method: 'GET', params: { companyId: String(c) } };
+}
+
+function placeOrder(shape: Shape, random: () => number): BenchRequest {
+  const c = pick(random, 1, shape.companies);
+  const count = ITEM_COUNTS[pick(random, 0, ITEM_COUNTS.length - 1)] as number;
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(count, shape.productsPerCompany)) {
+    chosen.add((c - 1) * shape.productsPerCompany + pick(random, 1, shape.productsPerCompany));
+  }
+  const customer = (c - 1) * shape.customersPerCompany + pick(random, 1, shape.customersPerCompany);
+  return {
+    route: 'placeOrder',
+    method: 'POST',
+    params: { companyId: String(c) },
+    headers: { 'idempotency-key': `bench-${randomUUID()}`, 'content-type': 'application/json' },
+    body: { customer: { id: customer }, items: [...chosen].map((productId) => ({ productId, quantity: 1 })) },
+  };
+}
+
+/** 80 % reads, 20 % orders. */
+function mix(shape: Shape, random: () => number): BenchRequest {
+  const r = random();
+  if (r < 0.5) return getProduct(shape, random);
+  if (r < 0.7) return listProducts(shape, random);
+  if (r < 0.8) return listCampaigns(shape, random);
+  return placeOrder(shape, random);
+}
+
+const GENERATORS: Record<ScenarioName, (shape: Shape, random: () => number) => BenchRequest> = {
+  'get-product': getProduct,
+  'list-products': listProducts,
+  'list-campaigns': listCampaigns,
+  'place-order': placeOrder,
+  mix,
+};
+
+/** The request generator of a scenario for one client. */
+export function requests(name: ScenarioName, shape: Shape, seed: number): () => BenchRequest {
+  const random = prng(seed);
+  return () => GENERATORS[name](shape, random);
+}
+
+/** Statuses a scenario may answer without counting as an error: 409 only where orders run out of stock. */
+export function expectedStatuses(name: ScenarioName): Set<number> {
+  return name === 'place-order' || name === 'mix' ? new Set([200, 201, 409]) : new Set([200]);
+}
+
+/** A path with its parameters filled in, and its query string. */
+export function pathOf(request: BenchRequest, template: string): string {
+  const path = template.replace(/\{(\w+)\}/g, (_, key: string) => request.params[key] ?? '');
+  return request.query ? `${path}?${new URLSearchParams(request.query).toString()}` : path;
+}
+
+// ---------------------------------------------------------------------------------------
+// pgbench scripts: the statements lib/shop/*.ts sends for each request, with pgbench's
+// variables where the handler binds parameters (pgbench -M extended binds them the same
+// way). Random choices: :companies, :products and :customers come from -D.
+
+const company = '\\set c random(1, :companies)';
+const GET_PRODUCT = `${company}
+\\set p (:c - 1) * :products + random(1, :products)
+SELECT company_id, id, name, sku, price_cents, stock, created_at, updated_at FROM products WHERE company_id = :c AND id = :p;
+`;
+
+const listProductsScript = (word: string) => `${company}
+SELECT company_id, id, name, sku, price_cents, stock, created_at, updated_at FROM products
+      WHERE company_id = :c AND id > 0 AND ('%${word}%'::text IS NULL OR name ILIKE '%${word}%')
+      ORDER BY id LIMIT 21;
+`;
+
+const LIST_CAMPAIGNS = `${company}
+SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls,
+            coalesce(monthly_budget, -1) AS budget_key
+       FROM campaigns
+      WHERE company_id = :c AND (NULL::text IS NULL OR state = NULL)
+        AND (NULL::bigint IS NULL OR (coalesce(monthly_budget, -1), -id) < (NULL, -NULL::bigint))
+      ORDER BY coalesce(monthly_budget, -1) DESC, id
+      LIMIT 11;
+`;
+
+/** Distinct products :p1 … :pN of company :c, and a customer :u of it. */
+const orderVariables = (items: number) =>
+  [
+    company,
+    '\\set base random(0, :products - 1)',
+    '\\set u (:c - 1) * :customers + random(1, :customers)',
+    '\\set k random(1, 1000000000000)',
+    ...Array.from(
+      { length: items },
+      (_, i) => `\\set p${i + 1} (:c - 1) * :products + (:base + ${i}) % :products + 1`,
+    ),
+  ].join('\n');
+
+const productArray = (items: number) =>
+  `ARRAY[${Array.from({ length: items }, (_, i) => `:p${i + 1}`).join(', ')}]::bigint[]`;
+
+/** The delegated order: the ids from the coordinator, then the one call (lib/shop/orders.ts). */
+const placeOrderScript = (items: number) => `${orderVariables(items)}
+SELECT nextval('orders_id_seq') AS order_id, CASE WHEN false THEN nextval('customers_id_seq') END AS customer_id \\gset
+SELECT distribushop_place_order(:c, 'pgbench-' || :k, 'bench', 24, :order_id, :u, NULL, NULL, NULL, ${productArray(items)}, ARRAY[${Array(items).fill(1).join(', ')}]::integer[]) AS placed;
+`;
+
+/** Today's order before this change: one statement per step, in one transaction. */
+const placeOrderTransactionScript = (items: number) => `${orderVariables(items)}
+BEGIN;
+SELECT 1 FROM companies WHERE id = :c;
+INSERT INTO idempotency_keys (company_id, key, request_hash, status_code, response, expires_at)
+       VALUES (:c, 'pgbench-tx-' || :k, 'bench', 202, '{}', now() + make_interval(hours => 24))
+       ON CONFLICT (company_id, key) DO UPDATE
+          SET request_hash = EXCLUDED.request_hash, status_code = 202, response = '{}', order_id = NULL,
+              created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+        WHERE idempotency_keys.expires_at <= EXCLUDED.created_at;
+SELECT 1 FROM customers WHERE company_id = :c AND id = :u;
+${Array.from(
+  { length: items },
+  (_, i) => `UPDATE products SET stock = stock - 1, updated_at = now()
+        WHERE company_id = :c AND id = :p${i + 1} AND stock >= 1
+        RETURNING price_cents;`,
+).join('\n')}
+INSERT INTO orders (company_id, customer_id, total_cents) VALUES (:c, :u, 1000) RETURNING id AS order_id, company_id, customer_id, status, total_cents, currency, created_at \\gset
+INSERT INTO order_items (company_id, order_id, product_id, quantity, unit_price_cents)
+       VALUES ${Array.from({ length: items }, (_, i) => `(:c, :order_id, :p${i + 1}, 1, 500)`).join(', ')};
+UPDATE idempotency_keys SET order_id = :order_id, status_code = 201, response = '{"id":' || :order_id || '}'
+        WHERE company_id = :c AND key = 'pgbench-tx-' || :k;
+COMMIT;
+`;
+
+export interface PgbenchScript {
+  name: string;
+  weight: number;
+  text: string;
+}
+
+const each = (weight: number, make: (items: number) => string, prefix: string): PgbenchScript[] =>
+  ITEM_COUNTS.map((items) => ({ name: `${prefix}-${items}`, weight, text: make(items) }));
+
+/** The pgbench scripts of a scenario (or of the baseline), with their weights. */
+export function pgbenchScripts(name: ScenarioName | typeof BASELINE_SCENARIO): PgbenchScript[] {
+  const listProducts = SEARCH_WORDS.map((word) => ({
+    name: `list-products-${word}`,
+    weight: 1,
+    text: listProductsScript(word),
+  }));
+  switch (name) {
+    case 'get-product':
+      return [{ name, weight: 1, text: GET_PRODUCT }];
+    case 'list-products':
+      return listProducts;
+    case 'list-campaigns':
+      return [{ name, weight: 1, text: LIST_CAMPAIGNS }];
+    case 'place-order':
+      return each(1, placeOrderScript, name);
+    case BASELINE_SCENARIO:
+      return each(1, placeOrderTransactionScript, name);
+    case 'mix':
+      // 50 % get product, 20 % list products, 10 % list campaigns, 20 % orders.
+      return [
+        { name: 'get-product', weight: 50, text: GET_PRODUCT },
+        ...listProducts.map((s) => ({ ...s, weight: 5 })),
+        { name: 'list-campaigns', weight: 10, text: LIST_CAMPAIGNS },
+        ...each(5, placeOrderScript, 'place-order'),
+      ];
+  }
+}
