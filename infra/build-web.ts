@@ -9,6 +9,8 @@ runCli('build:web failed', async () => {
   const started = performance.now();
   const outcome = ensureConsoleBuild({ force: process.argv.includes('--force') });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(outcome === 'built' ? `console built into ${distDir} in ${seconds}s` : `console up to date in ${distDir}`);
+  console.log(
+    outcome === 'built' ? `console built into ${distDir} in ${seconds}s` : `console up to date in ${distDir}`,
+  );
   return 0;
 });

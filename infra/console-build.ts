@@ -21,7 +21,8 @@ export const BUNDLED_FROM_LIB = ['lib/format.ts'];
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'dist' || entry.name === 'node_modules' ? [] : filesUnder(full);
+    if (entry.isDirectory())
+      return entry.name === 'dist' || entry.name === 'node_modules' ? [] : filesUnder(full);
     return entry.isFile() ? [full] : [];
   });
 }
@@ -54,11 +55,14 @@ export function ensureConsoleBuild(
   const built = existsSync(path.join(distDir, 'index.html')) && existsSync(STAMP);
   if (!opts.force && built && readFileSync(STAMP, 'utf8').trim() === hash) return 'up to date';
   const vite = path.join(root, 'node_modules', '.bin', 'vite');
-  if (!existsSync(vite)) throw new Error('Vite is not installed: run npm ci first (it is a development dependency)');
+  if (!existsSync(vite))
+    throw new Error('Vite is not installed: run npm ci first (it is a development dependency)');
   const result = spawnSync(vite, ['build', webDir, '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (result.status !== 0) {
-    throw new Error(`the console's build failed (vite build web, exit ${result.status ?? result.signal}):\n${output}`);
+    throw new Error(
+      `the console's build failed (vite build web, exit ${result.status ?? result.signal}):\n${output}`,
+    );
   }
   if (output) log(output);
   writeFileSync(STAMP, `${hash}\n`);

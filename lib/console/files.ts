@@ -13,12 +13,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { config } from '../config';
 import { NotFoundError } from '../errors';
 import type { HttpResult } from '../http/handler';
 import { findUp } from '../paths';
 
-/** The build's folder, found the way lib/cluster/migrate.ts finds sql/ (packaged beside the bundle on AWS). */
-export const consoleDir = (): string | undefined => findUp(path.join('web', 'dist'), 'index.html');
+/**
+ * The build's folder: CONSOLE_DIR, else found the way lib/cluster/migrate.ts finds sql/
+ * (on AWS it is packaged beside the bundle).
+ */
+export const consoleDir = (configured = config().CONSOLE_DIR): string | undefined =>
+  configured ?? findUp(path.join('web', 'dist'), 'index.html');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -64,7 +69,9 @@ const NO_SUCH_FILE = 'The console has no such file; the page is at /console';
  * of the build (whatever its dots and slashes) is a 404.
  */
 export function consoleFile(file: string, ifNoneMatch?: string, dir = consoleDir()): HttpResult {
-  if (!dir) throw new NotFoundError(NOT_BUILT);
+  if (!dir || !statSync(path.join(dir, 'index.html'), { throwIfNoEntry: false })) {
+    throw new NotFoundError(NOT_BUILT);
+  }
   const segments = file.split('/');
   if (!segments.every((s) => SEGMENT.test(s))) throw new NotFoundError(NO_SUCH_FILE);
   const full = path.join(dir, ...segments);

@@ -26,7 +26,7 @@ export function App() {
           </span>{' '}
           DistribuShop <span class="brand-sub">console</span>
         </p>
-        <nav aria-label="Views">
+        <nav aria-label="Views" class="views">
           <ul>
             <li>
               <a href="#/cluster" aria-current={current('cluster')}>
@@ -34,7 +34,10 @@ export function App() {
               </a>
             </li>
             <li>
-              <a href={hrefOf(route.view === 'shop' ? route : { view: 'shop', companyId: null })} aria-current={current('shop')}>
+              <a
+                href={hrefOf(route.view === 'shop' ? route : { view: 'shop', companyId: null })}
+                aria-current={current('shop')}
+              >
                 Shop
               </a>
             </li>

@@ -15,7 +15,9 @@ export interface PendingCheckout {
 }
 
 /** A new key: a random UUID (v4), from getRandomValues, which pages served over plain HTTP also have. */
-export function newIdempotencyKey(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)) {
+export function newIdempotencyKey(
+  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+) {
   const bytes = random(new Uint8Array(16));
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;

@@ -78,19 +78,28 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
         />
       ) : (
         <ErrorNote error={error}>
-          {status ? <p class="hint">Showing the cluster as it was at {updatedAt ? timeOfDay(updatedAt) : 'the last answer'}; trying again.</p> : null}
+          {status ? (
+            <p class="hint">
+              Showing the cluster as it was at {updatedAt ? timeOfDay(updatedAt) : 'the last answer'}; trying
+              again.
+            </p>
+          ) : null}
         </ErrorNote>
       )}
 
       {status ? (
         <>
-          <p class={`summary${status.nodes.some((n) => n.state === 'unreachable') ? ' summary--degraded' : ''}`} role="status">
+          <p
+            class={`summary${status.nodes.some((n) => n.state === 'unreachable') ? ' summary--degraded' : ''}`}
+            role="status"
+          >
             {status.summary}
           </p>
           {plain ? (
             <p class="note note--info">
-              The database is not distributed: one plain PostgreSQL node holds every table, so there are no workers or
-              shards to show. With Citus installed, the cluster's coordinator and workers appear here.
+              The database is not distributed: one plain PostgreSQL node holds every table, so there are no
+              workers or shards to show. With Citus installed, the cluster's coordinator and workers appear
+              here.
             </p>
           ) : null}
           <Operations status={status} />

@@ -30,7 +30,9 @@ export function NodeColumn({
       </h3>
       <p class={`pill pill--${node.state}`}>{STATE_TEXT[node.state]}</p>
       {node.state === 'unreachable' ? (
-        <p class="node-warning">The coordinator cannot reach this worker: its tenants get 503 until it is back.</p>
+        <p class="node-warning">
+          The coordinator cannot reach this worker: its tenants get 503 until it is back.
+        </p>
       ) : null}
       <dl class="figures">
         <div>
@@ -49,7 +51,8 @@ export function NodeColumn({
             {tenants.map((tenant) => {
               const figure = tenant.dataBytes ?? tenant.queries ?? 0;
               const share = Math.max(0, Math.min(1, figure / maxTenant));
-              const size = tenant.dataBytes !== null ? formatBytes(tenant.dataBytes) : `${tenant.queries ?? 0} queries`;
+              const size =
+                tenant.dataBytes !== null ? formatBytes(tenant.dataBytes) : `${tenant.queries ?? 0} queries`;
               const name = tenant.name ?? `Company ${tenant.companyId}`;
               return (
                 <li key={tenant.companyId}>

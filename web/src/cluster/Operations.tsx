@@ -14,15 +14,23 @@ export function Operations({ status }: { status: ClusterStatus }) {
   if (!rebalance && operations.length === 0) return null;
   const running = rebalance?.running ?? false;
   return (
-    <section class={`operations${running || operations.length > 0 ? ' operations--busy' : ''}`} aria-labelledby="ops-heading">
+    <section
+      class={`operations${running || operations.length > 0 ? ' operations--busy' : ''}`}
+      aria-labelledby="ops-heading"
+    >
       <h3 id="ops-heading">Shard movements</h3>
       {rebalance?.jobId ? (
         running ? (
           <div class="rebalance">
             <label for="rebalance-progress">
-              Rebalance job {rebalance.jobId} running: {rebalance.tasksDone} of {rebalance.tasksTotal} shard moves done
+              Rebalance job {rebalance.jobId} running: {rebalance.tasksDone} of {rebalance.tasksTotal} shard
+              moves done
             </label>
-            <progress id="rebalance-progress" max={Math.max(1, rebalance.tasksTotal)} value={rebalance.tasksDone} />
+            <progress
+              id="rebalance-progress"
+              max={Math.max(1, rebalance.tasksTotal)}
+              value={rebalance.tasksDone}
+            />
           </div>
         ) : (
           <p>

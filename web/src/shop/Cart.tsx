@@ -139,7 +139,9 @@ function PlacedOrder({
           Order {order.id} {order.status === 'cancelled' ? 'cancelled' : 'placed'}
         </strong>{' '}
         for {money(order.totalCents, order.currency)}, {dateTime(order.createdAt)}.
-        {replayed ? ' This order had already been placed: the shop sent it again and took nothing twice.' : ''}
+        {replayed
+          ? ' This order had already been placed: the shop sent it again and took nothing twice.'
+          : ''}
       </p>
       <ul>
         {order.items.map((item) => (
@@ -160,10 +162,12 @@ function CheckoutError({ error, lines }: { error: unknown; lines: CartLine[] }) 
         <p>Not enough stock; nothing was ordered.</p>
         <ul>
           {error.problem.products.map((short) => {
-            const name = lines.find((l) => l.productId === short.productId)?.name ?? `Product ${short.productId}`;
+            const name =
+              lines.find((l) => l.productId === short.productId)?.name ?? `Product ${short.productId}`;
             return (
               <li key={short.productId}>
-                {name}: you asked for {short.requested}, {short.available === 0 ? 'none is' : `${short.available}`} left
+                {name}: you asked for {short.requested},{' '}
+                {short.available === 0 ? 'none is' : `${short.available}`} left
               </li>
             );
           })}
@@ -176,8 +180,8 @@ function CheckoutError({ error, lines }: { error: unknown; lines: CartLine[] }) 
     <ErrorNote error={error}>
       {unsure ? (
         <p>
-          The order may or may not have been placed. Placing it again is safe: the same order key is sent, so it is
-          never placed twice.
+          The order may or may not have been placed. Placing it again is safe: the same order key is sent, so
+          it is never placed twice.
         </p>
       ) : null}
     </ErrorNote>

@@ -8,7 +8,14 @@ import { type Api, ApiError, type Company, type Order, type OrderIn } from '../a
 import { checkoutFor, keepKeyAfter } from '../checkout';
 import { ErrorNote } from '../ui';
 import { Cart, type CheckoutOutcome } from './Cart';
-import { type CartLine, type Customer, cartOf, customerOf, pendingCheckoutOf, rememberCompany } from './memory';
+import {
+  type CartLine,
+  type Customer,
+  cartOf,
+  customerOf,
+  pendingCheckoutOf,
+  rememberCompany,
+} from './memory';
 import { Orders } from './Orders';
 import { Products } from './Products';
 
@@ -50,7 +57,10 @@ export function CompanyShop({ api, companyId }: { api: Api; companyId: number })
     setCart((lines) => {
       const found = lines.find((l) => l.productId === product.id);
       if (found) return lines.map((l) => (l === found ? { ...l, quantity: l.quantity + quantity } : l));
-      return [...lines, { productId: product.id, name: product.name, priceCents: product.priceCents, quantity }];
+      return [
+        ...lines,
+        { productId: product.id, name: product.name, priceCents: product.priceCents, quantity },
+      ];
     });
   };
 

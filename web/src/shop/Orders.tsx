@@ -47,7 +47,10 @@ export function Orders({
   const more = async () => {
     if (!customerId || !nextCursor) return;
     try {
-      const reply = await api.customerOrders(companyId, customerId, { limit: String(PAGE_SIZE), cursor: nextCursor });
+      const reply = await api.customerOrders(companyId, customerId, {
+        limit: String(PAGE_SIZE),
+        cursor: nextCursor,
+      });
       setOrders((shown) => [...shown, ...reply.body.items]);
       setNextCursor(reply.body.nextCursor);
       setError(null);
@@ -83,7 +86,8 @@ export function Orders({
             {orders.map((order) => (
               <li key={order.id} class={`order order--${order.status}`}>
                 <div>
-                  <strong>Order {order.id}</strong> <span class={`pill pill--${order.status}`}>{order.status}</span>
+                  <strong>Order {order.id}</strong>{' '}
+                  <span class={`pill pill--${order.status}`}>{order.status}</span>
                 </div>
                 <div class="muted">
                   {money(order.totalCents, order.currency)} · {dateTime(order.createdAt)}

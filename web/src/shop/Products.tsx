@@ -67,25 +67,26 @@ export function Products({
   return (
     <section class="panel products" aria-labelledby="products-heading" aria-busy={loading}>
       <h3 id="products-heading">Products</h3>
-      <form
-        role="search"
-        class="field-row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setQ(search.trim());
-          setCursors([undefined]);
-        }}
-      >
-        <label for="product-search">Search products by name</label>
-        <input
-          id="product-search"
-          type="search"
-          maxLength={100}
-          value={search}
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-        <button type="submit">Search</button>
-      </form>
+      <search>
+        <form
+          class="field-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setQ(search.trim());
+            setCursors([undefined]);
+          }}
+        >
+          <label for="product-search">Search products by name</label>
+          <input
+            id="product-search"
+            type="search"
+            maxLength={100}
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+          <button type="submit">Search</button>
+        </form>
+      </search>
       <ErrorNote error={error} />
       {!page && loading ? <p class="hint">Loading the products…</p> : null}
       {page ? (
@@ -100,7 +101,11 @@ export function Products({
         )
       ) : null}
       <nav class="pager" aria-label="Product pages">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button
+          type="button"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
           Previous page
         </button>
         <span class="hint">Page {cursors.length}</span>
@@ -139,7 +144,9 @@ function ProductItem({
         <span class="muted product-sku">{product.sku}</span>
       </div>
       <span class="product-price">{money(product.priceCents)}</span>
-      <span class={`stock${product.stock === 0 ? ' stock--out' : ''}${was !== undefined ? ' stock--changed' : ''}`}>
+      <span
+        class={`stock${product.stock === 0 ? ' stock--out' : ''}${was !== undefined ? ' stock--changed' : ''}`}
+      >
         <span class="stock-count">{product.stock}</span> in stock
         {was !== undefined ? <span class="stock-was"> (was {was})</span> : null}
       </span>
@@ -161,7 +168,11 @@ function ProductItem({
             setQuantity(n >= 1 ? Math.min(n, 10_000) : 1);
           }}
         />
-        <button type="button" onClick={() => onAdd(product, quantity)} aria-label={`Add ${product.name} to the cart`}>
+        <button
+          type="button"
+          onClick={() => onAdd(product, quantity)}
+          aria-label={`Add ${product.name} to the cart`}
+        >
           Add
         </button>
       </span>
