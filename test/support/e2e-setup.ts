@@ -1,9 +1,10 @@
 /**
  * End-to-end tier: the cluster of the integration tier, plus serverless-offline serving
- * the real bundled functions over HTTP on a free loopback port.
+ * the real bundled functions, and the console's build, over HTTP on a free loopback port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { ensureConsoleBuild } from '../../infra/console-build';
 import { findFreePortRange } from '../../infra/local-cluster';
 import e2eTeardown from './e2e-teardown';
 import clusterSetup from './global-setup';
@@ -13,6 +14,11 @@ declare global {
 }
 
 export default async function e2eSetup(): Promise<void> {
+  // The console functions serve web/dist: build it first if its sources changed (a failed
+  // build then leaves no cluster behind).
+  if (!process.env.API_URL && ensureConsoleBuild({ log: () => {} }) === 'built') {
+    console.log('console built into web/dist');
+  }
   await clusterSetup();
   if (process.env.API_URL) return;
   const port = await findFreePortRange(2);

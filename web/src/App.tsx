@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from './api';
 import { ClusterView } from './cluster/ClusterView';
 import { hrefOf, useRoute } from './route';
@@ -8,13 +8,10 @@ import { adminToken } from './storage';
 export function App() {
   const route = useRoute();
   const api = useMemo(() => createApi({ adminToken: adminToken.get }), []);
-  // The first view is where the page opens; later ones are reached from the navigation
-  // and take the focus.
+  // The first view is where the page opens; every view reached from there takes the focus.
+  const [firstView] = useState(route.view);
   const navigated = useRef(false);
-  const first = useRef(route.view);
-  useEffect(() => {
-    if (route.view !== first.current) navigated.current = true;
-  }, [route.view]);
+  if (route.view !== firstView) navigated.current = true;
 
   const current = (view: 'cluster' | 'shop') => (route.view === view ? 'page' : undefined);
   return (

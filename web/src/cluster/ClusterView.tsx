@@ -25,28 +25,44 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
 
   useEffect(() => {
     let stopped = false;
+    let asking = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = async () => {
-      // A hidden tab skips its turn rather than asking the cluster for nobody.
-      if (!document.hidden) {
-        try {
-          const reply = await api.cluster();
-          if (stopped) return;
-          setStatus(reply.body);
-          setUpdatedAt(new Date());
-          setError(null);
-        } catch (caught: unknown) {
-          if (stopped) return;
-          setError(caught);
-          if (caught instanceof ApiError && caught.status === 401) return;
-        }
+      if (asking) return;
+      clearTimeout(timer);
+      asking = true;
+      let again = true;
+      try {
+        const reply = await api.cluster();
+        if (stopped) return;
+        setStatus(reply.body);
+        setUpdatedAt(new Date());
+        setError(null);
+      } catch (caught: unknown) {
+        if (stopped) return;
+        setError(caught);
+        // Asking again without a token cannot help; the form below asks for one.
+        again = !(caught instanceof ApiError && caught.status === 401);
+      } finally {
+        asking = false;
       }
-      if (!stopped) timer = setTimeout(refresh, REFRESH_MS);
+      if (again && !stopped) timer = setTimeout(tick, REFRESH_MS);
     };
+    // A hidden tab skips its turns rather than asking the cluster for nobody, and asks at
+    // once when it is shown again.
+    const tick = () => {
+      if (document.hidden) timer = setTimeout(tick, REFRESH_MS);
+      else void refresh();
+    };
+    const shown = () => {
+      if (!document.hidden) void refresh();
+    };
+    document.addEventListener('visibilitychange', shown);
     void refresh();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      document.removeEventListener('visibilitychange', shown);
     };
   }, [api, tokenVersion]);
 

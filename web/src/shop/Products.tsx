@@ -28,11 +28,13 @@ export function Products({
   const [q, setQ] = useState('');
   // The cursor of each page shown so far: [undefined] is the first page.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<ProductPage | null>(null);
+  // The page shown and the search it answers (the list is named by it, not by a search still on its way).
+  const [page, setPage] = useState<(ProductPage & { q: string }) | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
-  const [was, setWas] = useState<Map<number, number>>(new Map());
-  const shown = useRef<Map<number, number>>(new Map());
+  // The stock each product had when last shown, and what a changed one had before.
+  const shown = useRef(new Map<number, number>());
+  const was = useRef(new Map<number, number>());
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
@@ -41,14 +43,15 @@ export function Products({
     api.products(companyId, { q: q || undefined, cursor, limit: String(PAGE_SIZE) }).then(
       (reply) => {
         if (!live) return;
-        const changed = new Map<number, number>();
+        // A stock that changed keeps saying what it was until it changes again.
+        const changed = new Map(was.current);
         for (const p of reply.body.items) {
           const before = shown.current.get(p.id);
           if (before !== undefined && before !== p.stock) changed.set(p.id, before);
           shown.current.set(p.id, p.stock);
         }
-        setWas(changed);
-        setPage(reply.body);
+        was.current = changed;
+        setPage({ ...reply.body, q });
         setError(null);
         setLoading(false);
         onSeen(reply.body.items);
@@ -91,11 +94,18 @@ export function Products({
       {!page && loading ? <p class="hint">Loading the products…</p> : null}
       {page ? (
         page.items.length === 0 ? (
-          <p class="hint">{q ? `No product's name contains “${q}”.` : 'This company has no products yet.'}</p>
+          <p class="hint">
+            {page.q ? `No product's name contains “${page.q}”.` : 'This company has no products yet.'}
+          </p>
         ) : (
-          <ul class="product-list" aria-label={q ? `Products matching ${q}` : 'Products'}>
+          <ul class="product-list" aria-label={page.q ? `Products matching ${page.q}` : 'Products'}>
             {page.items.map((product) => (
-              <ProductItem key={product.id} product={product} was={was.get(product.id)} onAdd={onAdd} />
+              <ProductItem
+                key={product.id}
+                product={product}
+                was={was.current.get(product.id)}
+                onAdd={onAdd}
+              />
             ))}
           </ul>
         )
