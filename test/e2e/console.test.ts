@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { ClusterStatus, Order, OrderPage, Product } from '../../web/src/api';
+import { closeDb, query } from '../support/db';
 
 const api = process.env.API_URL as string;
 const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,6 +75,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await closeDb();
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
@@ -111,6 +113,29 @@ async function expectCount(locator: Locator, count: number) {
 }
 
 describe('the cluster view', () => {
+  // Tenants of different sizes for the view to draw (and the screenshot to show): each
+  // made through the API, its catalogue filled by one single-shard statement.
+  beforeAll(async () => {
+    const tenants: [string, number][] = [
+      ['Northwind Outfitters', 60],
+      ['Harbor Goods', 48],
+      ['Zephyr Supply Co.', 40],
+      ['Kestrel Provisions', 32],
+      ['Birch & Bloom', 26],
+      ['Lumen Mercantile', 20],
+      ['Falcon Gear', 16],
+      ['Juniper Home', 14],
+    ];
+    for (const [name, products] of tenants) {
+      const { id } = await call<{ id: number }>('POST', '/companies', { name });
+      await query(
+        `INSERT INTO products (company_id, name, sku, price_cents, stock)
+         SELECT $1, 'Catalogue item ' || g, 'CAT-' || g, 1000 + g, 100 FROM generate_series(1, $2::int) g`,
+        [id, products],
+      );
+    }
+  });
+
   it('should show the coordinator and every worker with their shard counts, and refresh by itself', async () => {
     const status = await call<ClusterStatus>('GET', '/cluster');
     await page.goto(`${api}/console#/cluster`);
@@ -171,6 +196,61 @@ describe('the cluster view', () => {
     } finally {
       await page.unroute('**/cluster');
       await storage.evaluate((html) => html.ownerDocument.defaultView?.sessionStorage.clear());
+    }
+  });
+  it('should draw a worker that cannot be reached, a rebalance in progress and a database that is not distributed', async () => {
+    // States the shared test cluster must not be put in while other tests use it: the
+    // page is given them as GET /cluster would tell them.
+    const real = await call<ClusterStatus>('GET', '/cluster');
+    const worker = real.nodes.find((n) => n.role === 'worker') ?? real.nodes[0];
+    if (!worker) throw new Error('GET /cluster listed no node');
+    const degraded: ClusterStatus = {
+      ...real,
+      mode: 'citus',
+      summary: `Citus 13.0-1: DEGRADED: ${worker.host}:${worker.port} cannot be reached (their tenants get 503)`,
+      nodes: real.nodes.map((n) => (n === worker ? { ...n, state: 'unreachable', dataBytes: null } : n)),
+      rebalance: {
+        running: true,
+        jobId: 7,
+        state: 'running',
+        tasksDone: 2,
+        tasksTotal: 6,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+      },
+      operations: [{ kind: 'isolate-tenant', detail: 'company 3 to a shard of its own', startedAt: null }],
+    };
+    const plain: ClusterStatus = {
+      ...real,
+      mode: 'plain',
+      citusVersion: null,
+      summary: 'Not distributed: plain PostgreSQL, one node, no shards (install Citus for a cluster)',
+      nodes: real.nodes.slice(0, 1),
+      rebalance: null,
+      operations: [],
+    };
+    let shown = degraded;
+    await page.route('**/cluster', (route) => route.fulfill({ json: shown }));
+    try {
+      await page.reload();
+      const column = page
+        .getByRole('list', { name: 'Nodes' })
+        .locator(':scope > li')
+        .filter({ hasText: `${worker.host}:${worker.port}` });
+      await see(column.getByText('its tenants get 503'));
+      expect(await column.locator('.pill').textContent()).toBe('unreachable');
+      const progress = page.getByRole('progressbar', {
+        name: /Rebalance job 7 running: 2 of 6 shard moves done/,
+      });
+      await see(progress);
+      expect([await progress.getAttribute('value'), await progress.getAttribute('max')]).toEqual(['2', '6']);
+      await see(page.getByText('Isolating a tenant to a shard of its own: company 3 to a shard of its own'));
+
+      shown = plain;
+      await see(page.getByText('The database is not distributed'));
+      await expectCount(page.getByRole('list', { name: 'Nodes' }).locator(':scope > li'), 1);
+    } finally {
+      await page.unroute('**/cluster');
     }
   });
 });

@@ -69,6 +69,9 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
   const unauthorized = error instanceof ApiError && error.status === 401;
   const maxTenant = Math.max(1, ...(status?.largestTenants ?? []).map((t) => t.dataBytes ?? t.queries ?? 0));
   const plain = status?.mode === 'plain';
+  // Sizes come from row sizes or Citus's tenant statistics; anything else says why there are none.
+  const tenantsKnown =
+    status?.tenantsSource === 'row sizes' || status?.tenantsSource === 'citus_stat_tenants';
 
   return (
     <section aria-labelledby="cluster-heading" class="cluster">
@@ -119,6 +122,7 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
             </p>
           ) : null}
           <Operations status={status} />
+          {tenantsKnown ? null : <p class="hint">Largest tenants: {status.tenantsSource}.</p>}
           <ul class="nodes" aria-label="Nodes">
             {status.nodes.map((node) => (
               <NodeColumn
@@ -129,6 +133,7 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
                 )}
                 maxTenant={maxTenant}
                 tenantsSource={status.tenantsSource}
+                tenantsKnown={tenantsKnown}
               />
             ))}
           </ul>

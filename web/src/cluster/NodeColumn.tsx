@@ -13,12 +13,15 @@ export function NodeColumn({
   tenants,
   maxTenant,
   tenantsSource,
+  tenantsKnown,
 }: {
   node: NodeStatus;
   tenants: TenantStatus[];
   /** The largest tenant's figure in the whole cluster, so blocks compare across columns. */
   maxTenant: number;
   tenantsSource: string;
+  /** False when the tenants could not be sized now (the view says why once). */
+  tenantsKnown: boolean;
 }) {
   const address = `${node.host}:${node.port}`;
   const headingId = `node-${node.host}-${node.port}`.replace(/[^\w-]/g, '-');
@@ -73,7 +76,7 @@ export function NodeColumn({
             })}
           </ul>
         </>
-      ) : node.role === 'worker' ? (
+      ) : node.role === 'worker' && tenantsKnown ? (
         <p class="hint">{byQueries ? 'No busy tenant here.' : 'None of the largest tenants lives here.'}</p>
       ) : null}
     </li>

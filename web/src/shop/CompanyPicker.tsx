@@ -8,7 +8,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api, TenantStatus } from '../api';
 import { recentCompanies } from './memory';
 
-export function CompanyPicker({ api, companyId }: { api: Api; companyId: number | null }) {
+export function CompanyPicker({
+  api,
+  companyId,
+}: {
+  api: Api;
+  companyId: number | null;
+  /** Changes when a company has opened (and joined the recent ones). */
+  opened: number;
+}) {
   const [value, setValue] = useState(companyId ? String(companyId) : '');
   const [largest, setLargest] = useState<TenantStatus[]>([]);
   const recent = recentCompanies.get() ?? [];

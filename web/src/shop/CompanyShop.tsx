@@ -19,7 +19,16 @@ import {
 import { Orders } from './Orders';
 import { Products } from './Products';
 
-export function CompanyShop({ api, companyId }: { api: Api; companyId: number }) {
+export function CompanyShop({
+  api,
+  companyId,
+  onOpened,
+}: {
+  api: Api;
+  companyId: number;
+  /** The company exists and is now among the recent ones. */
+  onOpened: () => void;
+}) {
   const [company, setCompany] = useState<Company | null>(null);
   const [companyError, setCompanyError] = useState<unknown>(null);
   const [cart, setCart] = useState<CartLine[]>(() => cartOf(companyId).get() ?? []);
@@ -40,6 +49,7 @@ export function CompanyShop({ api, companyId }: { api: Api; companyId: number })
         if (!live) return;
         setCompany(reply.body);
         rememberCompany(reply.body);
+        onOpened();
       },
       (error: unknown) => live && setCompanyError(error),
     );

@@ -36,6 +36,12 @@ export function Products({
   const shown = useRef(new Map<number, number>());
   const was = useRef(new Map<number, number>());
   const cursor = cursors[cursors.length - 1];
+  // What the last Add did, said where the button is (the cart may be out of sight on a phone).
+  const [added, setAdded] = useState('');
+  const add = (product: Product, quantity: number) => {
+    onAdd(product, quantity);
+    setAdded(`Added ${quantity} × ${product.name} to the cart.`);
+  };
 
   useEffect(() => {
     let live = true;
@@ -90,6 +96,9 @@ export function Products({
           <button type="submit">Search</button>
         </form>
       </search>
+      <p class="added" role="status">
+        {added}
+      </p>
       <ErrorNote error={error} />
       {!page && loading ? <p class="hint">Loading the products…</p> : null}
       {page ? (
@@ -100,12 +109,7 @@ export function Products({
         ) : (
           <ul class="product-list" aria-label={page.q ? `Products matching ${page.q}` : 'Products'}>
             {page.items.map((product) => (
-              <ProductItem
-                key={product.id}
-                product={product}
-                was={was.current.get(product.id)}
-                onAdd={onAdd}
-              />
+              <ProductItem key={product.id} product={product} was={was.current.get(product.id)} onAdd={add} />
             ))}
           </ul>
         )
