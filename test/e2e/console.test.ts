@@ -284,7 +284,9 @@ describe('the shop view', () => {
     const box = products().getByLabel('Search products by name');
     await box.fill(text);
     await box.press('Enter');
-    await see(products().getByRole('list', { name: `Products matching ${text}` }));
+    await see(
+      products().getByRole('list', { name: text ? `Products matching ${text}` : 'Products', exact: true }),
+    );
   }
 
   async function add(name: string, quantity: number) {
@@ -349,7 +351,10 @@ describe('the shop view', () => {
     expect(await stockOf('Trail Boots')).toBe(3);
     expect([await stockInApi(boots), await stockInApi(stove)]).toEqual([3, 3]);
     await see(orders().getByText(`Order ${orderId}`));
+    await search('');
+    await see(item('Trail Boots').getByText('(was 5)'));
     await screenshot('console-shop.png');
+    await search('Boots');
   });
 
   it('should name the short product when an order asks for more than the stock', async () => {

@@ -38,6 +38,8 @@ export function Products({
   const cursor = cursors[cursors.length - 1];
   // What the last Add did, said where the button is (the cart may be out of sight on a phone).
   const [added, setAdded] = useState('');
+  // An order or a cancellation makes the last Add old news.
+  useEffect(() => setAdded(''), [changes]);
   const add = (product: Product, quantity: number) => {
     onAdd(product, quantity);
     setAdded(`Added ${quantity} × ${product.name} to the cart.`);
