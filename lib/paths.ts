@@ -10,10 +10,15 @@ import path from 'node:path';
 
 /**
  * The nearest folder named `relative` that holds `marker`, looking in each folder above
- * this module and then above the working directory; undefined when there is none.
+ * each of `starts` in turn (by default this module's, then the working directory);
+ * undefined when there is none.
  */
-export function findUp(relative: string, marker: string): string | undefined {
-  for (const start of [__dirname, process.cwd()]) {
+export function findUp(
+  relative: string,
+  marker: string,
+  starts: string[] = [__dirname, process.cwd()],
+): string | undefined {
+  for (const start of starts) {
     let dir = start;
     for (;;) {
       const candidate = path.join(dir, relative);

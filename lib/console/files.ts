@@ -19,11 +19,13 @@ import type { HttpResult } from '../http/handler';
 import { findUp } from '../paths';
 
 /**
- * The build's folder: CONSOLE_DIR, else found the way lib/cluster/migrate.ts finds sql/
- * (on AWS it is packaged beside the bundle).
+ * The build's folder: CONSOLE_DIR, else the nearest web/dist above the working directory
+ * and then above the code. On AWS both lead to the copy packaged beside the bundle; under
+ * serverless-offline the working directory's comes first, so a build made while the API
+ * runs is served, not the copy the bundler took when it started.
  */
 export const consoleDir = (configured = config().CONSOLE_DIR): string | undefined =>
-  configured ?? findUp(path.join('web', 'dist'), 'index.html');
+  configured ?? findUp(path.join('web', 'dist'), 'index.html', [process.cwd(), __dirname]);
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
