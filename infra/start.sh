@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `npm start`: the local cluster, setup and a demo shop, then the API on serverless-offline.
+# `npm start`: the local cluster, setup and a demo shop, the console's build (when missing or
+# stale), then the API and the console on serverless-offline.
 #   HTTP_PORT (default 3000)  where the API listens
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+npx --no-install tsx infra/build-web.ts
 npx --no-install tsx infra/cluster.ts start
 eval "$(npx --no-install tsx infra/cluster.ts env)"
 SEED_ARGS="${SEED_ARGS:---demo --if-empty}" ./init.sh
@@ -11,7 +13,7 @@ SEED_ARGS="${SEED_ARGS:---demo --if-empty}" ./init.sh
 # the local cluster runs one (and the line above this says plainly when it does not).
 DATABASE_URL="$(npx --no-install tsx infra/functions-url.ts)"
 export DATABASE_URL
-echo "== API on http://127.0.0.1:${HTTP_PORT:-3000} (Ctrl-C stops the API; npm run cluster -- stop stops the cluster)"
+echo "== API on http://127.0.0.1:${HTTP_PORT:-3000}, console on http://127.0.0.1:${HTTP_PORT:-3000}/console (Ctrl-C stops the API; npm run cluster -- stop stops the cluster)"
 # Each function instance in a worker thread of its own, serving one request at a time, as
 # on Lambda (serverless-offline's default; see README "Serving the API locally").
 exec npx --no-install serverless offline start

@@ -55,6 +55,8 @@ export const httpSection = z.object({
   IDEMPOTENCY_TTL_HOURS: intFromEnv(24, 1, 24 * 30),
   /** The bearer token the operator endpoints (GET /cluster) require; unset: open, for local use. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The console's build (web/dist) the console functions serve; default: the nearest one above the code. */
+  CONSOLE_DIR: z.string().trim().min(1).optional(),
 });
 
 export const logSection = z.object({

@@ -4,11 +4,12 @@
  * is not run again; a recorded file whose text has changed is an error (add a new file).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
 import { messageOf } from '../db/errors';
 import { ClusterSetupError } from '../errors';
+import { findUp } from '../paths';
 
 export interface Migration {
   version: string;
@@ -22,18 +23,9 @@ const FILE_PATTERN = /^(\d{3})_[a-z0-9_]+\.sql$/;
 /** The `sql/` folder: `configured` (SQL_DIR), else the nearest one above this module (source or bundle). */
 export function sqlDir(configured?: string): string {
   if (configured) return configured;
-  const starts = [__dirname, process.cwd()];
-  for (const start of starts) {
-    let dir = start;
-    for (;;) {
-      const candidate = path.join(dir, 'sql');
-      if (existsSync(path.join(candidate, '000_distribution_helpers.sql'))) return candidate;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  throw new ClusterSetupError('Cannot find the sql/ bundle; set SQL_DIR to its folder');
+  const found = findUp('sql', '000_distribution_helpers.sql');
+  if (!found) throw new ClusterSetupError('Cannot find the sql/ bundle; set SQL_DIR to its folder');
+  return found;
 }
 
 export function loadBundle(dir: string = sqlDir()): Migration[] {

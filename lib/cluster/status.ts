@@ -10,6 +10,7 @@
  */
 import { type Db, type Queryable, withStatementTimeout } from '../db';
 import { messageOf } from '../db/errors';
+import { formatBytes as bytes } from '../format';
 import {
   type ClusterMode,
   citusVersion,
@@ -314,18 +315,6 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
     operations,
   };
 }
-
-const bytes = (n: number | null): string => {
-  if (n === null) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-};
 
 /** The status for people, as `npm run cluster -- status` prints it. */
 export function formatClusterStatus(s: ClusterStatus): string {

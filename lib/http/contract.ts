@@ -110,6 +110,17 @@ export const orderPath = fields({ companyId: idParam, orderId: idParam }, 'path 
 export const customerPath = fields({ companyId: idParam, customerId: idParam }, 'path parameter');
 export const campaignPath = fields({ companyId: idParam, campaignId: idParam }, 'path parameter');
 
+/** A browser's revalidation of a file it has cached (the console's files carry an ETag). */
+export const conditionalHeaders = z.object({
+  'if-none-match': z.string().max(1024, 'must be at most 1024 characters').optional(),
+});
+
+/** A file of the console under /console/, e.g. `assets/index-3f9a2c1b.js`. */
+export const consoleFilePath = fields(
+  { file: text({ max: 255 }).meta({ example: 'assets/index-3f9a2c1b.js' }) },
+  'path parameter',
+);
+
 const limit = (fallback: number, max: number) => {
   const message = `must be a whole number from 1 to ${max}`;
   return z

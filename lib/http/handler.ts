@@ -28,6 +28,8 @@ export interface HttpResult {
   /** A JSON text sent exactly as it is (a stored response replayed byte for byte). */
   json?: string;
   headers?: Record<string, string>;
+  /** A body that is not JSON (a console file), with its content type in `headers`; binary as base64. */
+  raw?: { body: string; isBase64Encoded: boolean };
 }
 
 export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
@@ -52,7 +54,8 @@ export function httpHandler<R extends RouteSpec>(
     return {
       statusCode: result.statusCode,
       headers: { 'content-type': 'application/json', ...result.headers },
-      body: result.json ?? JSON.stringify(result.body),
+      body: result.raw?.body ?? result.json ?? JSON.stringify(result.body),
+      ...(result.raw?.isBase64Encoded ? { isBase64Encoded: true } : {}),
     };
   });
 }

@@ -19,6 +19,8 @@ import {
   companyIn,
   companyOut,
   companyPath,
+  conditionalHeaders,
+  consoleFilePath,
   customerPath,
   healthOut,
   idempotencyHeaders,
@@ -250,6 +252,40 @@ export const notFoundRoute = defineRoute({
   },
 });
 
+/**
+ * The console (web/, built to web/dist): a page and its files, served by the same service
+ * under /console, clear of the API. They are HTTP functions like the API's, but not part of
+ * the API, so the OpenAPI document leaves them out.
+ */
+export const consoleRoutes = {
+  consolePage: defineRoute({
+    operationId: 'consolePage',
+    method: 'get',
+    path: '/console',
+    summary: 'The console: the cluster and the shop in a browser',
+    tag: 'console',
+    headers: conditionalHeaders,
+    responses: {
+      200: { description: 'The page (text/html, Cache-Control: no-cache, with an ETag)' },
+      304: { description: 'The page has not changed since the ETag sent in If-None-Match' },
+      404: { description: 'The console has not been built on this server' },
+    },
+  }),
+  consoleFile: defineRoute({
+    operationId: 'consoleFile',
+    method: 'get',
+    path: '/console/{file+}',
+    summary: "A file of the console's build: scripts, styles and images",
+    tag: 'console',
+    params: consoleFilePath,
+    headers: conditionalHeaders,
+    responses: {
+      200: { description: 'The file; hashed assets are immutable, anything else is revalidated' },
+      304: { description: 'The file has not changed since the ETag sent in If-None-Match' },
+    },
+  }),
+};
+
 const shared = {
   invalid: { description: 'The request is not valid: `errors` lists each issue, or the JSON is malformed' },
   notFound: { description: 'The company or the resource does not exist' },
@@ -281,17 +317,22 @@ export function documentedResponses(route: RouteSpec): Record<number, ResponseSp
   return { ...responses, ...route.responses };
 }
 
-const templates = Object.entries(routes).map(([name, route]) => {
+type RouteName = keyof typeof routes | keyof typeof consoleRoutes;
+
+/** `{name}` takes one path segment; `{name+}` (API Gateway's greedy variable) one or more. */
+const templates = Object.entries({ ...routes, ...consoleRoutes }).map(([name, route]) => {
   const names: string[] = [];
-  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, param: string) => {
-    names.push(param);
-    return '([^/]+)';
-  });
-  return { name: name as keyof typeof routes, route, names, pattern: new RegExp(`^${source}$`) };
+  const source = route.path
+    .replace(/[.]/g, '\\.')
+    .replace(/\{(\w+)(\+?)\}/g, (_, param: string, greedy: string) => {
+      names.push(param);
+      return greedy ? '(.+)' : '([^/]+)';
+    });
+  return { name: name as RouteName, route: route as RouteSpec, names, pattern: new RegExp(`^${source}$`) };
 });
 
 export interface RouteMatch {
-  name: keyof typeof routes;
+  name: RouteName;
   route: RouteSpec;
   /** The path parameters as they appear in the path (still percent-encoded). */
   params: Record<string, string>;

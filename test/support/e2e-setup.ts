@@ -1,7 +1,8 @@
 /**
  * End-to-end tier: the cluster of the integration tier, plus serverless-offline serving
- * the real bundled functions over HTTP on a free loopback port.
+ * the real bundled functions, and the console's build, over HTTP on a free loopback port.
  */
+import { ensureConsoleBuild } from '../../infra/console-build';
 import e2eTeardown from './e2e-teardown';
 import clusterSetup from './global-setup';
 import { type Offline, startOffline } from './offline';
@@ -11,6 +12,11 @@ declare global {
 }
 
 export default async function e2eSetup(): Promise<void> {
+  // The console functions serve web/dist: build it first if its sources changed (a failed
+  // build then leaves no cluster behind).
+  if (!process.env.API_URL && ensureConsoleBuild({ log: () => {} }) === 'built') {
+    console.log('console built into web/dist');
+  }
   await clusterSetup();
   if (process.env.API_URL) return;
   try {

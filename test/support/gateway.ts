@@ -10,6 +10,8 @@ import { handler as getCampaign } from '../../functions/campaigns/get';
 import { handler as listCampaigns } from '../../functions/campaigns/list';
 import { handler as createCompany } from '../../functions/companies/create';
 import { handler as getCompany } from '../../functions/companies/get';
+import { handler as consoleFile } from '../../functions/console/file';
+import { handler as consolePage } from '../../functions/console/page';
 import { handler as cancelOrder } from '../../functions/orders/cancel';
 import { handler as getOrder } from '../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../functions/orders/list-by-customer';
@@ -22,13 +24,13 @@ import { handler as clusterStatus } from '../../functions/system/cluster';
 import { handler as health } from '../../functions/system/health';
 import { handler as notFound } from '../../functions/system/not-found';
 import { handler as openapi } from '../../functions/system/openapi';
-import { matchPath, type RouteSpec, type routes } from '../../lib/http/routes';
+import { type consoleRoutes, matchPath, type RouteSpec, type routes } from '../../lib/http/routes';
 import baseEvent from '../events/http-api-v2.json';
 import { context } from './lambda';
 
 type Handler = typeof health;
 
-const handlers: Record<keyof typeof routes, Handler> = {
+const handlers: Record<keyof typeof routes | keyof typeof consoleRoutes, Handler> = {
   createCompany,
   getCompany,
   listProducts,
@@ -44,6 +46,8 @@ const handlers: Record<keyof typeof routes, Handler> = {
   health,
   clusterStatus,
   openapi,
+  consolePage,
+  consoleFile,
 };
 
 export interface RawRequest {

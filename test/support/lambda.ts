@@ -31,7 +31,7 @@ export interface EventOptions {
 
 export function httpEvent(route: RouteSpec, opts: EventOptions = {}): APIGatewayProxyEventV2 {
   const params = Object.fromEntries(Object.entries(opts.params ?? {}).map(([k, v]) => [k, String(v)]));
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+  const path = route.path.replace(/\{(\w+)\+?\}/g, (whole, name: string) => params[name] ?? whole);
   const query = opts.query
     ? Object.fromEntries(Object.entries(opts.query).map(([k, v]) => [k, String(v)]))
     : undefined;

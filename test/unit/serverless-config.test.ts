@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { routes } from '../../lib/http/routes';
+import { consoleRoutes, routes } from '../../lib/http/routes';
 
 interface FunctionConfig {
   handler: string;
   events?: { httpApi?: { method: string; path: string } | string; schedule?: unknown }[];
+  package?: { patterns?: string[] };
 }
 
 const config = parse(readFileSync(path.join(__dirname, '../../serverless.yml'), 'utf8')) as {
@@ -15,7 +16,7 @@ const config = parse(readFileSync(path.join(__dirname, '../../serverless.yml'), 
 
 describe('serverless.yml', () => {
   it('should serve every route of the route table with its own function', () => {
-    for (const route of Object.values(routes)) {
+    for (const route of [...Object.values(routes), ...Object.values(consoleRoutes)]) {
       const fn = config.functions[route.operationId];
       expect(fn).toBeDefined();
       const event = fn?.events?.[0]?.httpApi;
@@ -32,7 +33,13 @@ describe('serverless.yml', () => {
       .filter(([, fn]) => fn.events?.some((e) => e.httpApi !== undefined))
       .map(([name]) => name)
       .sort();
-    expect(httpFunctions).toEqual([...Object.keys(routes), 'notFound'].sort());
+    expect(httpFunctions).toEqual([...Object.keys(routes), ...Object.keys(consoleRoutes), 'notFound'].sort());
+  });
+
+  it('should package the console build with the functions that serve it', () => {
+    for (const name of Object.keys(consoleRoutes)) {
+      expect(config.functions[name]?.package?.patterns).toEqual(['web/dist/**']);
+    }
   });
 
   it('should point every handler at a file under functions/', () => {
