@@ -99,9 +99,14 @@ async function see(locator: Locator): Promise<void> {
   }
 }
 
+/**
+ * The README shows the Citus tier's screenshots; the plain tier's go to a temporary folder,
+ * so that a run without Citus does not replace them with a cluster of one node.
+ */
+const shots = hasCitus ? docs : path.join(os.tmpdir(), 'distribushop-console-plain');
 const screenshot = async (name: string) => {
-  mkdirSync(docs, { recursive: true });
-  await page.screenshot({ path: path.join(docs, name), fullPage: true });
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, name), fullPage: true });
 };
 
 /** The page leaves nothing wider than the window (no sideways scrolling). */
