@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-export const webDir = path.join(root, 'web');
+const webDir = path.join(root, 'web');
 export const distDir = path.join(webDir, 'dist');
 /** Kept in the output folder; a dot file, so the console functions never serve it. */
 const STAMP = path.join(distDir, '.inputs-sha256');
@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The hash of every input of the build, by path and content. */
-export function inputsHash(): string {
+function inputsHash(): string {
   const files = [
     ...filesUnder(webDir),
     ...BUNDLED_FROM_LIB.map((f) => path.join(root, f)),

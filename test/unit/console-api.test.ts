@@ -7,10 +7,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_FROM_LIB } from '../../infra/console-build';
-import { orderIn } from '../../lib/http/contract';
+import { MAX_QUANTITY, orderIn } from '../../lib/http/contract';
 import { matchPath } from '../../lib/http/routes';
 import { ApiError, createApi, describeError, type OrderIn } from '../../web/src/api';
-import { checkoutFor, keepKeyAfter, newIdempotencyKey } from '../../web/src/checkout';
+import {
+  checkoutFor,
+  keepKeyAfter,
+  newIdempotencyKey,
+  MAX_QUANTITY as PAGE_MAX_QUANTITY,
+} from '../../web/src/checkout';
 
 interface Sent {
   method: string;
@@ -145,6 +150,10 @@ describe('the checkout key', () => {
   it('should be dropped only when the API says it belongs to another order', () => {
     expect([0, 409, 500, 503].map(keepKeyAfter)).toEqual([true, true, true, true]);
     expect(keepKeyAfter(422)).toBe(false);
+  });
+
+  it("should let a quantity up to the contract's limit be chosen, and no more", () => {
+    expect(PAGE_MAX_QUANTITY).toBe(MAX_QUANTITY);
   });
 });
 

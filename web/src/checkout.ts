@@ -7,6 +7,9 @@
  */
 import type { OrderIn } from './api';
 
+/** The most of one product an order may ask for: the contract's `MAX_QUANTITY` (a unit test keeps them equal). */
+export const MAX_QUANTITY = 10_000;
+
 /** A checkout sent and not yet known to be placed. */
 export interface PendingCheckout {
   key: string;

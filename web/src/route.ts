@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 export type Route = { view: 'cluster' } | { view: 'shop'; companyId: number | null };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const shop = /^#\/shop(?:\/(\d{1,16}))?\/?$/.exec(hash);
   if (shop) {
     const id = shop[1] === undefined ? null : Number(shop[1]);

@@ -14,7 +14,7 @@ import { AdminTokenForm } from './AdminTokenForm';
 import { NodeColumn } from './NodeColumn';
 import { Operations } from './Operations';
 
-export const REFRESH_MS = 4000;
+const REFRESH_MS = 4000;
 
 export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
   const [status, setStatus] = useState<ClusterStatus | null>(null);

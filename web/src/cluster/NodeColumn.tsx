@@ -1,12 +1,6 @@
 import type { NodeStatus, TenantStatus } from '../api';
 import { formatBytes } from '../format';
 
-const STATE_TEXT: Record<NodeStatus['state'], string> = {
-  active: 'active',
-  unreachable: 'unreachable',
-  inactive: 'inactive',
-};
-
 /** One node: its figures, then its largest tenants as blocks whose height follows their size. */
 export function NodeColumn({
   node,
@@ -31,7 +25,7 @@ export function NodeColumn({
       <h3 id={headingId}>
         <span class="node-role">{node.role}</span> <span class="node-address">{address}</span>
       </h3>
-      <p class={`pill pill--${node.state}`}>{STATE_TEXT[node.state]}</p>
+      <p class={`pill pill--${node.state}`}>{node.state}</p>
       {node.state === 'unreachable' ? (
         <p class="node-warning">
           The coordinator cannot reach this worker: its tenants get 503 until it is back.

@@ -1,15 +1,14 @@
 /** The cart, the customer and checkout, with what came of the last checkout in words. */
 import type { Order } from '../api';
 import { ApiError } from '../api';
+import { MAX_QUANTITY } from '../checkout';
 import { dateTime, money } from '../format';
 import { ErrorNote } from '../ui';
 import type { CartLine, Customer } from './memory';
 
 export type CheckoutOutcome =
   | { kind: 'placed'; order: Order; replayed: boolean }
-  | { kind: 'failed'; error: unknown; lines: CartLine[] };
-
-const MAX_QUANTITY = 10_000;
+  | { kind: 'failed'; error: unknown };
 
 export function Cart({
   lines,
@@ -118,7 +117,7 @@ export function Cart({
 
       <div aria-live="polite" class="outcome">
         {outcome?.kind === 'placed' ? <PlacedOrder outcome={outcome} nameOf={nameOf} /> : null}
-        {outcome?.kind === 'failed' ? <CheckoutError error={outcome.error} lines={outcome.lines} /> : null}
+        {outcome?.kind === 'failed' ? <CheckoutError error={outcome.error} nameOf={nameOf} /> : null}
       </div>
     </section>
   );
@@ -155,18 +154,16 @@ function PlacedOrder({
 }
 
 /** A failed checkout: a short product named with what is left, else the problem's detail. */
-function CheckoutError({ error, lines }: { error: unknown; lines: CartLine[] }) {
+function CheckoutError({ error, nameOf }: { error: unknown; nameOf: (productId: number) => string }) {
   if (error instanceof ApiError && error.type === 'insufficient-stock' && error.problem?.products) {
     return (
       <div class="note note--error" role="alert">
         <p>Not enough stock; nothing was ordered.</p>
         <ul>
           {error.problem.products.map((short) => {
-            const name =
-              lines.find((l) => l.productId === short.productId)?.name ?? `Product ${short.productId}`;
             return (
               <li key={short.productId}>
-                {name}: you asked for {short.requested},{' '}
+                {nameOf(short.productId)}: you asked for {short.requested},{' '}
                 {short.available === 0 ? 'none is' : `${short.available}`} left
               </li>
             );

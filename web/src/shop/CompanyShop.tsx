@@ -74,6 +74,8 @@ export function CompanyShop({
     });
   };
 
+  const nameOf = (id: number) => names.current.get(id) ?? `product ${id}`;
+
   const checkout = async () => {
     const order: OrderIn = {
       customer: { email: customer.email.trim(), name: customer.name.trim() },
@@ -93,7 +95,7 @@ export function CompanyShop({
       setOutcome({ kind: 'placed', order: reply.body, replayed: reply.status === 200 });
     } catch (error: unknown) {
       if (error instanceof ApiError && !keepKeyAfter(error.status)) pending.set(null);
-      setOutcome({ kind: 'failed', error, lines: cart });
+      setOutcome({ kind: 'failed', error });
     } finally {
       setBusy(false);
       setChanges((n) => n + 1);
@@ -130,7 +132,7 @@ export function CompanyShop({
             customer={customer}
             busy={busy}
             outcome={outcome}
-            nameOf={(id) => names.current.get(id) ?? `product ${id}`}
+            nameOf={nameOf}
             onLines={(lines) => {
               setOutcome(null);
               setCart(lines);
@@ -143,7 +145,7 @@ export function CompanyShop({
             companyId={companyId}
             customerId={customer.id}
             changes={changes}
-            nameOf={(id) => names.current.get(id) ?? `product ${id}`}
+            nameOf={nameOf}
             onCancelled={cancelled}
           />
         </div>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Product, ProductPage } from '../api';
+import { MAX_QUANTITY } from '../checkout';
 import { money } from '../format';
 import { ErrorNote } from '../ui';
 
@@ -176,12 +177,12 @@ function ProductItem({
           type="number"
           inputMode="numeric"
           min={1}
-          max={10_000}
+          max={MAX_QUANTITY}
           step={1}
           value={quantity}
           onChange={(e) => {
             const n = Math.floor(Number(e.currentTarget.value));
-            setQuantity(n >= 1 ? Math.min(n, 10_000) : 1);
+            setQuantity(n >= 1 ? Math.min(n, MAX_QUANTITY) : 1);
           }}
         />
         <button
