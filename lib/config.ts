@@ -8,8 +8,14 @@
  */
 import { z } from 'zod';
 
-const intFromEnv = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+/** A whole number from min to max, `fallback` when unset; `message` (when given) for any bad value. */
+const intFromEnv = (fallback: number, min: number, max: number, message?: string) =>
+  z.coerce
+    .number(message === undefined ? undefined : { error: message })
+    .int(message)
+    .min(min, message)
+    .max(max, message)
+    .default(fallback);
 
 const flag = z
   .enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })
@@ -100,19 +106,9 @@ export const setupSection = z.object({
 export const localClusterSection = z.object({
   /** One directory for every node's data, logs and `cluster.json`; default `.cluster/`. */
   CLUSTER_DIR: z.string().trim().min(1).optional(),
-  CLUSTER_WORKERS: z.coerce
-    .number({ error: 'must be a whole number from 1 to 32' })
-    .int('must be a whole number from 1 to 32')
-    .min(1, 'must be a whole number from 1 to 32')
-    .max(32, 'must be a whole number from 1 to 32')
-    .default(4),
+  CLUSTER_WORKERS: intFromEnv(4, 1, 32, 'must be a whole number from 1 to 32'),
   /** Coordinator port; worker i listens on port + i; 0 picks a free range. */
-  CLUSTER_PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number')
-    .max(65000, 'must be a port number')
-    .default(9700),
+  CLUSTER_PORT: intFromEnv(9700, 0, 65000, 'must be a port number'),
   CLUSTER_CITUS: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   CLUSTER_DATABASE: z
     .string()
@@ -151,15 +147,7 @@ export const configSchema = databaseSection
   .extend(setupSection.shape);
 
 export type Config = z.infer<typeof configSchema>;
-export type DbConfig = Pick<
-  Config,
-  | 'DATABASE_URL'
-  | 'DB_POOL_MAX'
-  | 'DB_CONNECT_TIMEOUT_MS'
-  | 'DB_IDLE_TIMEOUT_MS'
-  | 'DB_STATEMENT_TIMEOUT_MS'
-  | 'DB_NODE_CONNECT_TIMEOUT_MS'
->;
+export type DbConfig = z.infer<typeof databaseSection>;
 export type LocalClusterConfig = z.infer<typeof localClusterSection>;
 export type CliConfig = z.infer<typeof cliSection>;
 

@@ -42,8 +42,9 @@ export const handler = async (event: unknown): Promise<MaintenanceReport> => {
   );
   try {
     const report = await runMaintenance(database, { only });
-    log.info('maintenance done', { summary: formatMaintenanceReport(report) });
-    if (!report.ok) throw new Error(formatMaintenanceReport(report));
+    const summary = formatMaintenanceReport(report);
+    log.info('maintenance done', { summary });
+    if (!report.ok) throw new Error(summary);
     return report;
   } finally {
     await database.close();

@@ -8,16 +8,11 @@
 /** SQLSTATEs the code acts on (PostgreSQL, Appendix A). */
 export const SQLSTATE = {
   uniqueViolation: '23505',
-  foreignKeyViolation: '23503',
-  checkViolation: '23514',
-  notNullViolation: '23502',
   queryCanceled: '57014',
   adminShutdown: '57P01',
   crashShutdown: '57P02',
   cannotConnectNow: '57P03',
   tooManyConnections: '53300',
-  objectInUse: '55006',
-  lockNotAvailable: '55P03',
   // Raised by the order functions of the SQL bundle (sql/005_order_functions.sql): a
   // company, customer, product or order that does not exist, and the order's conflicts.
   objectNotFound: 'DS404',
@@ -118,11 +113,6 @@ export function unavailability(error: unknown): Unavailability | undefined {
   if (code === SQLSTATE.queryCanceled) return 'timeout';
   if (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return 'database';
   return UNAVAILABLE_MESSAGES.test(message) ? 'database' : undefined;
-}
-
-/** True when an error means the database (or a node behind the coordinator) cannot serve now. */
-export function isUnavailable(error: unknown): boolean {
-  return unavailability(error) !== undefined;
 }
 
 /** The root cause's first line: what the database or the network said. */

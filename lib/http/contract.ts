@@ -79,8 +79,6 @@ export const fields = <S extends z.ZodRawShape>(shape: S, what = 'field') => {
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: expecting(`must be one of ${values.join(', ')}`) });
 
-export { MAX_ID };
-
 const ID_MESSAGE = `must be a whole number from 1 to ${MAX_ID}`;
 
 /** A positive id as it appears in a path or query string. */

@@ -8,17 +8,13 @@ import { config } from '../../config';
 import { UnauthorizedError } from '../../errors';
 import type { HttpMiddleware } from './types';
 
-export interface AdminAuthOptions {
-  /** The token to require; default ADMIN_TOKEN, read at the first request. */
-  token?: string;
-}
-
 // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-export const adminAuth = (opts: AdminAuthOptions = {}): HttpMiddleware => ({
+/** Requires ADMIN_TOKEN, read at the first request. */
+export const adminAuth = (): HttpMiddleware => ({
   before: async ({ event }) => {
-    const token = opts.token ?? config().ADMIN_TOKEN;
+    const token = config().ADMIN_TOKEN;
     if (!token) return;
     const given = /^Bearer\s+(\S+)\s*$/i.exec(event.headers?.authorization ?? '')?.[1];
     if (!given || !timingSafeEqual(digest(given), digest(token))) {

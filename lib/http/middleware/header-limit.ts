@@ -3,14 +3,10 @@ import { config } from '../../config';
 import { HeadersTooLargeError } from '../../errors';
 import type { HttpMiddleware } from './types';
 
-export interface HeaderLimitOptions {
-  /** The most header bytes accepted (names, values and separators); default MAX_HEADER_BYTES. */
-  maxBytes?: number;
-}
-
-export const headerLimit = (opts: HeaderLimitOptions = {}): HttpMiddleware => ({
+/** The most header bytes accepted (names, values and separators): MAX_HEADER_BYTES. */
+export const headerLimit = (): HttpMiddleware => ({
   before: async ({ event }) => {
-    const maxBytes = opts.maxBytes ?? config().MAX_HEADER_BYTES;
+    const maxBytes = config().MAX_HEADER_BYTES;
     let size = 0;
     for (const [name, value] of Object.entries(event.headers ?? {})) {
       // "name: value\r\n", as on the wire.
