@@ -20,7 +20,11 @@ export async function tenantPlacement(
   database: Queryable,
   companyId: number,
 ): Promise<TenantPlacement | null> {
-  if (!(await citusVersion(database))) return null;
+  return (await citusVersion(database)) ? placementOf(database, companyId) : null;
+}
+
+/** The placement query of `tenantPlacement`, for callers that know the database runs Citus. */
+async function placementOf(database: Queryable, companyId: number): Promise<TenantPlacement | null> {
   const { rows } = await database.query<{ shard_id: number; host: string; port: number; alone: boolean }>(
     `SELECT s.shardid AS shard_id, n.nodename AS host, n.nodeport AS port,
             s.shardminvalue = s.shardmaxvalue AS alone
@@ -77,13 +81,13 @@ export async function isolateTenant(
   }
   const exists = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
   if (!exists.rowCount) throw new NotFoundError(`Company ${companyId} does not exist`);
-  const before = (await tenantPlacement(database, companyId)) as TenantPlacement;
+  const before = (await placementOf(database, companyId)) as TenantPlacement;
   if (before.sharedWith === 'alone') return { before, after: before, isolated: false, movedTo: null };
   await database.query(
     "SELECT isolate_tenant_to_new_shard('companies', $1::bigint, 'CASCADE', shard_transfer_mode => $2::citus.shard_transfer_mode)",
     [companyId, options.splitMode ?? 'block_writes'],
   );
-  const isolated = (await tenantPlacement(database, companyId)) as TenantPlacement;
+  const isolated = (await placementOf(database, companyId)) as TenantPlacement;
   const { rows } = await database.query<{ host: string; port: number; bytes: string }>(
     `SELECT n.nodename AS host, n.nodeport AS port, coalesce(sum(c.shard_size), 0)::bigint::text AS bytes
        FROM pg_dist_node n LEFT JOIN citus_shards c ON c.nodename = n.nodename AND c.nodeport = n.nodeport
@@ -100,6 +104,6 @@ export async function isolateTenant(
     );
     movedTo = `${lightest.host}:${lightest.port}`;
   }
-  const after = (await tenantPlacement(database, companyId)) as TenantPlacement;
+  const after = (await placementOf(database, companyId)) as TenantPlacement;
   return { before, after, isolated: true, movedTo };
 }

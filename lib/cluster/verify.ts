@@ -1,6 +1,6 @@
 /** The checks that say the cluster holds the distributed schema the bundle intends. */
 
-import { DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../db/catalog';
+import { ALL_TABLES, DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../db/catalog';
 import type { ClusterMode, ClusterNode, ShardPlacement, TableDistribution } from './inspect';
 import type { RebalanceStatus } from './rebalance';
 
@@ -23,9 +23,7 @@ export function verify(
 ): SetupCheck[] {
   const byName = new Map(tables.map((t) => [t.table, t]));
   const checks: SetupCheck[] = [];
-  const missing = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)].filter(
-    (t) => !byName.has(t),
-  );
+  const missing = ALL_TABLES.filter((t) => !byName.has(t));
   checks.push({
     name: 'every table exists',
     level: level(missing.length === 0),

@@ -21,6 +21,9 @@ export const DISTRIBUTED_TABLES = [
   { table: 'ad_stats_daily', column: 'company_id' },
 ] as const;
 
+/** Every table of the bundle: the reference tables, then the distributed ones. */
+export const ALL_TABLES: readonly string[] = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)];
+
 export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;
 export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'archived', 'completed'] as const;
 export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'cancelled'] as const;
