@@ -19,8 +19,8 @@ import { openBulkSession } from '../../lib/db/copy';
 import { resolveSeedRequest } from '../../lib/jobs/seed/options';
 import { runSeed } from '../../lib/jobs/seed/run';
 import type { Offline } from '../support/offline';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { benchCluster, describeDatabase, describeMachine, withDatabase } from './cluster';
+import { createScratchDatabase, type ScratchDatabase, withDatabase } from '../support/scratch-database';
+import { benchCluster, describeDatabase, describeMachine } from './cluster';
 import {
   LEVELS,
   type Level,
@@ -36,7 +36,6 @@ import {
   formatMarkdown,
   formatTable,
   type ScaleResult,
-  type ScenarioResult,
   scenarioResult,
   svgChart,
 } from './report';
@@ -273,8 +272,6 @@ async function main(argv: string[]): Promise<void> {
     cluster.stop();
   }
 }
-
-export type { ScenarioResult };
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),

@@ -63,13 +63,6 @@ export async function benchCluster(prefix: string): Promise<BenchCluster> {
   };
 }
 
-/** The same URL with another database name. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 /** "Citus 13.0-1 on PostgreSQL 15.x, 4 workers, fsync off", or the plain equivalent. */
 export async function describeDatabase(url: string): Promise<string> {
   const session = openBulkSession(url);

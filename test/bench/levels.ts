@@ -240,9 +240,7 @@ export async function runHttp(
   };
   if (run.warmupS > 0) await drive(run.warmupS, null);
   const recorder = new Recorder();
-  const counted = sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
-    coordinatorConnections(run.coordinatorUrl),
-  );
+  const counted = countNearEnd(run);
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {

@@ -9,6 +9,7 @@
  * product or customer of a random company without asking the database.
  */
 import { randomUUID } from 'node:crypto';
+import { Random } from '../../lib/jobs/seed/random';
 import { MATERIALS } from '../../lib/jobs/seed/words';
 
 export const SCENARIOS = ['get-product', 'list-products', 'list-campaigns', 'place-order', 'mix'] as const;
@@ -34,36 +35,21 @@ export interface BenchRequest {
   body?: unknown;
 }
 
-/** A small seeded PRNG (mulberry32): every client draws the same requests on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = (random: () => number, from: number, to: number) =>
-  from + Math.floor(random() * (to - from + 1));
-
 /** The product-name searches of list-products (name ILIKE '%word%'). */
 export const SEARCH_WORDS = MATERIALS.slice(0, 4).map((m) => m.toLowerCase());
 
 /** Order lines of 2–5 items: the pgbench side has one script per size. */
 const ITEM_COUNTS = [2, 3, 4, 5] as const;
 
-function getProduct(shape: Shape, random: () => number): BenchRequest {
-  const c = pick(random, 1, shape.companies);
-  const p = (c - 1) * shape.productsPerCompany + pick(random, 1, shape.productsPerCompany);
+function getProduct(shape: Shape, random: Random): BenchRequest {
+  const c = random.int(1, shape.companies);
+  const p = (c - 1) * shape.productsPerCompany + random.int(1, shape.productsPerCompany);
   return { route: 'getProduct', method: 'GET', params: { companyId: String(c), productId: String(p) } };
 }
 
-function listProducts(shape: Shape, random: () => number): BenchRequest {
-  const c = pick(random, 1, shape.companies);
-  const q = SEARCH_WORDS[pick(random, 0, SEARCH_WORDS.length - 1)] as string;
+function listProducts(shape: Shape, random: Random): BenchRequest {
+  const c = random.int(1, shape.companies);
+  const q = random.pick(SEARCH_WORDS);
   return {
     route: 'listProducts',
     method: 'GET',
@@ -72,19 +58,19 @@ function listProducts(shape: Shape, random: () => number): BenchRequest {
   };
 }
 
-function listCampaigns(shape: Shape, random: () => number): BenchRequest {
-  const c = pick(random, 1, shape.companies);
+function listCampaigns(shape: Shape, random: Random): BenchRequest {
+  const c = random.int(1, shape.companies);
   return { route: 'listCampaigns', method: 'GET', params: { companyId: String(c) } };
 }
 
-function placeOrder(shape: Shape, random: () => number): BenchRequest {
-  const c = pick(random, 1, shape.companies);
-  const count = ITEM_COUNTS[pick(random, 0, ITEM_COUNTS.length - 1)] as number;
+function placeOrder(shape: Shape, random: Random): BenchRequest {
+  const c = random.int(1, shape.companies);
+  const count = random.pick(ITEM_COUNTS);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(count, shape.productsPerCompany)) {
-    chosen.add((c - 1) * shape.productsPerCompany + pick(random, 1, shape.productsPerCompany));
+    chosen.add((c - 1) * shape.productsPerCompany + random.int(1, shape.productsPerCompany));
   }
-  const customer = (c - 1) * shape.customersPerCompany + pick(random, 1, shape.customersPerCompany);
+  const customer = (c - 1) * shape.customersPerCompany + random.int(1, shape.customersPerCompany);
   return {
     route: 'placeOrder',
     method: 'POST',
@@ -95,15 +81,15 @@ function placeOrder(shape: Shape, random: () => number): BenchRequest {
 }
 
 /** 80 % reads, 20 % orders. */
-function mix(shape: Shape, random: () => number): BenchRequest {
-  const r = random();
+function mix(shape: Shape, random: Random): BenchRequest {
+  const r = random.next();
   if (r < 0.5) return getProduct(shape, random);
   if (r < 0.7) return listProducts(shape, random);
   if (r < 0.8) return listCampaigns(shape, random);
   return placeOrder(shape, random);
 }
 
-const GENERATORS: Record<ScenarioName, (shape: Shape, random: () => number) => BenchRequest> = {
+const GENERATORS: Record<ScenarioName, (shape: Shape, random: Random) => BenchRequest> = {
   'get-product': getProduct,
   'list-products': listProducts,
   'list-campaigns': listCampaigns,
@@ -113,7 +99,7 @@ const GENERATORS: Record<ScenarioName, (shape: Shape, random: () => number) => B
 
 /** The request generator of a scenario for one client. */
 export function requests(name: ScenarioName, shape: Shape, seed: number): () => BenchRequest {
-  const random = prng(seed);
+  const random = new Random(seed);
   return () => GENERATORS[name](shape, random);
 }
 

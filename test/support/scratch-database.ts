@@ -22,7 +22,8 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-function withDatabase(url: string, database: string, host?: string, port?: number): string {
+/** The same URL with another database name (and, when given, another host and port). */
+export function withDatabase(url: string, database: string, host?: string, port?: number): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   if (host !== undefined) parsed.hostname = host;
