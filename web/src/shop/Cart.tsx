@@ -3,7 +3,7 @@ import type { Order } from '../api';
 import { ApiError } from '../api';
 import { MAX_QUANTITY } from '../checkout';
 import { dateTime, money } from '../format';
-import { ErrorNote } from '../ui';
+import { ErrorNote, QuantityInput } from '../ui';
 import type { CartLine, Customer } from './memory';
 
 export type CheckoutOutcome =
@@ -43,20 +43,11 @@ export function Cart({
           {lines.map((line) => (
             <li key={line.productId}>
               <span class="cart-name">{line.name}</span>
-              <label class="visually-hidden" for={`cart-qty-${line.productId}`}>
-                Quantity of {line.name}
-              </label>
-              <input
+              <QuantityInput
                 id={`cart-qty-${line.productId}`}
-                class="qty"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={MAX_QUANTITY}
-                step={1}
+                name={line.name}
                 value={line.quantity}
-                onChange={(e) => {
-                  const n = Math.floor(Number(e.currentTarget.value));
+                onQuantity={(n) => {
                   if (n >= 1 && n <= MAX_QUANTITY) setQuantity(line.productId, n);
                 }}
               />

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Product, ProductPage } from '../api';
 import { MAX_QUANTITY } from '../checkout';
 import { money } from '../format';
-import { ErrorNote } from '../ui';
+import { ErrorNote, QuantityInput } from '../ui';
 
 const PAGE_SIZE = 8;
 
@@ -168,22 +168,11 @@ function ProductItem({
         {was !== undefined ? <span class="stock-was"> (was {was})</span> : null}
       </span>
       <span class="product-add">
-        <label class="visually-hidden" for={qtyId}>
-          Quantity of {product.name}
-        </label>
-        <input
+        <QuantityInput
           id={qtyId}
-          class="qty"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={MAX_QUANTITY}
-          step={1}
+          name={product.name}
           value={quantity}
-          onChange={(e) => {
-            const n = Math.floor(Number(e.currentTarget.value));
-            setQuantity(n >= 1 ? Math.min(n, MAX_QUANTITY) : 1);
-          }}
+          onQuantity={(n) => setQuantity(n >= 1 ? Math.min(n, MAX_QUANTITY) : 1)}
         />
         <button
           type="button"
