@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '../../infra/cli';
 import { openBulkSession } from '../../lib/db/copy';
 import { resolveSeedRequest } from '../../lib/jobs/seed/options';
 import { runSeed } from '../../lib/jobs/seed/run';
@@ -273,10 +274,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('bench failed', async () => {
+  await main(process.argv.slice(2));
+  return 0;
+});

@@ -9,6 +9,7 @@
  * set, on a throwaway local cluster (fsync off) started in a temporary directory.
  */
 import os from 'node:os';
+import { runCli } from '../../infra/cli';
 import { parseSeedArgs } from '../../lib/jobs/seed/args';
 import { terminalProgress } from '../../lib/jobs/seed/progress';
 import { formatSeedSummary, runSeed } from '../../lib/jobs/seed/run';
@@ -49,10 +50,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('bench failed', async () => {
+  await main(process.argv.slice(2));
+  return 0;
+});
