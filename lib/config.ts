@@ -59,8 +59,49 @@ export const httpSection = z.object({
   MAX_HEADER_BYTES: intFromEnv(8 * 1024, 1024, 64 * 1024),
   /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
   IDEMPOTENCY_TTL_HOURS: intFromEnv(24, 1, 24 * 30),
-  /** The bearer token the operator endpoints (GET /cluster) require; unset: open, for local use. */
+  /**
+   * The operator's bearer token (POST /companies, GET /cluster, any company's keys). Unset,
+   * and with no ADMIN_TOKEN_PARAMETER either, operator routes are closed (401).
+   */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * On AWS: the SSM Parameter Store name (a SecureString) that holds the operator token,
+   * read on first use and kept for ADMIN_TOKEN_CACHE_SECONDS. ADMIN_TOKEN wins when both are set.
+   */
+  ADMIN_TOKEN_PARAMETER: z
+    .string()
+    .trim()
+    .regex(/^\/[\w./-]{1,1010}$/, 'must be an SSM parameter name such as /distribushop/prod/admin-token')
+    .optional(),
+  /** How long an instance keeps the token read from ADMIN_TOKEN_PARAMETER (a rotated token is seen within this). */
+  ADMIN_TOKEN_CACHE_SECONDS: intFromEnv(900, 0, 86_400),
+  /**
+   * How long an instance trusts a company key it has checked: a revoked key is refused by
+   * every instance within this time (at once by the instance that revoked it). 0: check every request.
+   */
+  API_KEY_CACHE_SECONDS: intFromEnv(30, 0, 30, 'must be a whole number of seconds from 0 to 30'),
+  /**
+   * Origins a browser may call the public and storefront routes from (CORS), as
+   * `https://shop.example.com,https://www.example.com`; unset: no cross-origin calls.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${origin}" is not an origin such as https://shop.example.com`,
+          });
+        }
+      }
+      return origins;
+    }),
   /** The console's build (web/dist) the console functions serve; default: the nearest one above the code. */
   CONSOLE_DIR: z.string().trim().min(1).optional(),
 });

@@ -76,13 +76,33 @@ export class RouteNotFoundError extends AppError {
   readonly title = 'No such route';
 }
 
+/** No credential, or one that is not valid: the answer names the Bearer scheme (RFC 6750). */
 export class UnauthorizedError extends AppError {
   readonly statusCode = 401;
   readonly type = 'unauthorized';
   readonly title = 'Authentication required';
-  override headers() {
-    return { 'WWW-Authenticate': 'Bearer realm="distribushop-admin"' };
+  constructor(
+    message: string,
+    /** A credential was sent and is not valid (malformed, unknown, revoked, not the token). */
+    readonly invalidCredential = false,
+    options: ErrorOptions = {},
+  ) {
+    super(message, options);
   }
+  override headers() {
+    return {
+      'WWW-Authenticate': this.invalidCredential
+        ? 'Bearer realm="distribushop", error="invalid_token"'
+        : 'Bearer realm="distribushop"',
+    };
+  }
+}
+
+/** A valid credential that does not allow this route (a publishable key on a merchant route). */
+export class ForbiddenError extends AppError {
+  readonly statusCode = 403;
+  readonly type = 'forbidden';
+  readonly title = 'The credential does not allow this request';
 }
 
 export class MethodNotAllowedError extends AppError {

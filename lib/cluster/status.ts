@@ -115,6 +115,7 @@ export const TENANT_SIZES_SQL = `
     UNION ALL SELECT company_id, sum(pg_column_size(x.*))::bigint FROM orders x GROUP BY 1
     UNION ALL SELECT company_id, sum(pg_column_size(x.*))::bigint FROM order_items x GROUP BY 1
     UNION ALL SELECT company_id, sum(pg_column_size(x.*))::bigint FROM idempotency_keys x GROUP BY 1
+    UNION ALL SELECT company_id, sum(pg_column_size(x.*))::bigint FROM api_keys x GROUP BY 1
     UNION ALL SELECT company_id, sum(pg_column_size(x.*))::bigint FROM ad_stats_daily x GROUP BY 1
   ) t GROUP BY company_id ORDER BY 2 DESC, 1 LIMIT $1`;
 

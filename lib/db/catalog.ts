@@ -18,6 +18,7 @@ export const DISTRIBUTED_TABLES = [
   { table: 'orders', column: 'company_id' },
   { table: 'order_items', column: 'company_id' },
   { table: 'idempotency_keys', column: 'company_id' },
+  { table: 'api_keys', column: 'company_id' },
   { table: 'ad_stats_daily', column: 'company_id' },
 ] as const;
 

@@ -8,6 +8,8 @@
  * these schemas does not bundle the OpenAPI generator; only the openapi function does.
  */
 import { z } from 'zod';
+import type { ApiKey, NewApiKey } from '../auth/api-keys';
+import { KEY_KINDS } from '../auth/key-text';
 import type { HealthReport } from '../cluster/inspect';
 import type { ClusterStatus } from '../cluster/status';
 import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
@@ -107,6 +109,7 @@ export const productPath = fields({ companyId: idParam, productId: idParam }, 'p
 export const orderPath = fields({ companyId: idParam, orderId: idParam }, 'path parameter');
 export const customerPath = fields({ companyId: idParam, customerId: idParam }, 'path parameter');
 export const campaignPath = fields({ companyId: idParam, campaignId: idParam }, 'path parameter');
+export const keyPath = fields({ companyId: idParam, keyId: idParam }, 'path parameter');
 
 /** A browser's revalidation of a file it has cached (the console's files carry an ETag). */
 export const conditionalHeaders = z.object({
@@ -144,6 +147,11 @@ export const pageQuery = fields(
   'query parameter',
 );
 
+export const keyListQuery = fields(
+  { limit: limit(20, 100), cursor: cursor(cursorKeys.apiKeys) },
+  'query parameter',
+);
+
 export const productListQuery = fields(
   {
     limit: limit(20, 100),
@@ -170,6 +178,30 @@ export const companyIn = fields({ name }).meta({ id: 'CompanyIn' });
 export const companyOut = z
   .object({ id, name: z.string(), imageUrl: z.string().nullable(), createdAt: timestamp })
   .meta({ id: 'Company' });
+
+export const keyIn = fields({ kind: oneOf(KEY_KINDS) }).meta({ id: 'ApiKeyIn' });
+
+const keyFields = {
+  id,
+  kind: z.enum(KEY_KINDS),
+  prefix: z.string().meta({
+    description: "The key's first characters, to tell keys apart; nothing to authenticate with",
+    example: 'ds_sk_7_Gx2q',
+  }),
+  createdAt: timestamp,
+};
+
+export const keyOut = z.object({ ...keyFields, revokedAt: timestamp.nullable() }).meta({ id: 'ApiKey' });
+
+export const newKeyOut = z
+  .object({
+    ...keyFields,
+    key: z.string().meta({
+      description: 'The key itself: shown in this answer only, stored nowhere (only its hash is kept)',
+      example: 'ds_sk_7_Gx2qP0c9aLr4TnW8bYv3KdE6fHs1JmQ5',
+    }),
+  })
+  .meta({ id: 'NewApiKey' });
 
 const productFields = {
   name,
@@ -369,6 +401,8 @@ export type ContractMatchesServices = [
   Assert<Same<z.output<typeof orderOut>, shop.Order>>,
   Assert<Same<z.output<typeof campaignOut>, shop.Campaign>>,
   Assert<Same<z.output<typeof campaignDetailOut>, shop.CampaignDetail>>,
+  Assert<Same<z.output<typeof keyOut>, ApiKey>>,
+  Assert<Same<z.output<typeof newKeyOut>, NewApiKey>>,
   Assert<Same<z.output<typeof healthOut>, HealthReport>>,
   Assert<Same<z.output<typeof clusterStatusOut>, ClusterStatus>>,
 ];

@@ -1,15 +1,16 @@
 /**
  * The middy stack every HTTP handler shares, in order: request log, header size limit,
- * header normalizing, body size limit, the admin token (operator routes), JSON body
- * (routes that take one), validation of path, query, headers and body, and the
- * problem+json error handler, registered last. The statuses these can answer are the ones
- * routes.ts documents for the route's shape. The handler receives
- * the validated request and returns a status and a body.
+ * header normalizing, body size limit, access (who the caller is and whether the route's
+ * access level lets them in), JSON body (routes that take one), validation of path,
+ * query, headers and body, and the problem+json error handler, registered last. The
+ * statuses these can answer are the ones routes.ts documents for the route. The handler
+ * receives the validated request and who called, and returns a status and a body.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
-import { adminAuth } from './middleware/admin-auth';
+import type { Caller } from '../auth/access';
+import { access, type CallerEvent } from './middleware/access';
 import { bodyLimit } from './middleware/body-limit';
 import { headerLimit } from './middleware/header-limit';
 import { jsonBody } from './middleware/json-body';
@@ -34,23 +35,25 @@ export interface HttpResult {
 
 export const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
 export const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
+export const noContent = (): HttpResult => ({ statusCode: 204 });
 
 /** Builds a Lambda handler for `route` around `handle`, which receives validated input. */
 export function httpHandler<R extends RouteSpec>(
   route: R,
-  handle: (request: HttpRequest<R>) => Promise<HttpResult>,
+  handle: (request: HttpRequest<R>, caller: Caller) => Promise<HttpResult>,
 ) {
   const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
     .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }))
     .use(headerLimit())
     .use(httpHeaderNormalizer())
-    .use(bodyLimit());
-  if (route.auth === 'admin') stack.use(adminAuth());
+    .use(bodyLimit())
+    .use(access(route.access));
   if (route.body) stack.use(jsonBody());
   stack.use(validateRequest(route)).use(problemHandler());
   return stack.handler(async (event): Promise<HttpResponse> => {
-    // validateRequest ran before this handler and left the parsed request on the event.
-    const result = await handle((event as ValidatedEvent<R>).input);
+    // access and validateRequest ran before this handler and left the caller and the parsed request on the event.
+    const result = await handle((event as ValidatedEvent<R>).input, (event as CallerEvent).caller);
+    if (result.statusCode === 204) return { statusCode: 204, headers: { ...result.headers } };
     return {
       statusCode: result.statusCode,
       headers: { 'content-type': 'application/json', ...result.headers },

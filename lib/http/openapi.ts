@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import type { Access } from '../auth/access';
 import { documentedResponses, type RouteSpec, routes } from './routes';
 
 const problem = z
@@ -45,23 +46,42 @@ function register(registry: OpenAPIRegistry, route: RouteSpec) {
         : undefined,
     },
     responses,
-    ...(route.auth === 'admin' ? { security: [{ [ADMIN_SCHEME]: [] }] } : {}),
+    security: SECURITY[route.access],
   });
 }
 
-const ADMIN_SCHEME = 'adminToken';
+/** The three credentials, each a bearer token (lib/auth/access.ts). */
+const SCHEMES = {
+  publishableKey: {
+    description:
+      "A company's publishable key (`ds_pk_<companyId>_…`): the storefront's. Places orders for a customer given by email; safe to put in a web page.",
+  },
+  secretKey: {
+    description:
+      "A company's secret key (`ds_sk_<companyId>_…`): the merchant's. Everything of that company, the storefront's routes included. Keep it on a server.",
+  },
+  operatorToken: {
+    description:
+      'The operator token (ADMIN_TOKEN): companies, the cluster, and any company on its behalf. With no token configured, operator routes are closed.',
+  },
+};
+
+/** Each access level's requirement: any one of the schemes listed; none for a public route. */
+const SECURITY: Record<Access, Record<string, string[]>[]> = {
+  public: [],
+  storefront: [{ publishableKey: [] }, { secretKey: [] }, { operatorToken: [] }],
+  merchant: [{ secretKey: [] }, { operatorToken: [] }],
+  operator: [{ operatorToken: [] }],
+};
 
 let cached: unknown;
 
 export function openApiDocument(): unknown {
   if (cached) return cached;
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'ADMIN_TOKEN, required by operator endpoints when it is configured. With no token configured they are open: for local use only.',
-  });
+  for (const [name, { description }] of Object.entries(SCHEMES)) {
+    registry.registerComponent('securitySchemes', name, { type: 'http', scheme: 'bearer', description });
+  }
   for (const route of Object.values(routes)) register(registry, route);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -69,7 +89,7 @@ export function openApiDocument(): unknown {
       title: 'DistribuShop API',
       version: '1.0.0',
       description:
-        'Multi-tenant shop on Citus. Every tenant route names the company, so each request is one single-shard query or transaction. Errors are application/problem+json (RFC 9457).',
+        'Multi-tenant shop on Citus. Every tenant route names the company, so each request is one single-shard query or transaction. Credentials are bearer tokens: a company key (publishable or secret) or the operator token; a key of another company answers 404. Errors are application/problem+json (RFC 9457).',
     },
   });
   return cached;

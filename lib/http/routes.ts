@@ -1,15 +1,17 @@
 /**
- * Every HTTP route: method, path, the zod schemas its handler validates with and the
- * outcomes of its own. Handlers take their validation from here and the OpenAPI document
- * is generated from here; serverless.yml lists the same paths, and the catch-all function
- * answers 405 from here for a known path asked with another method.
+ * Every HTTP route: method, path, who may call it, the zod schemas its handler validates
+ * with and the outcomes of its own. Handlers take their validation and their access level
+ * from here, the OpenAPI document is generated from here, serverless.yml lists the same
+ * paths (a unit test holds them equal), and the catch-all function answers 405 from here
+ * for a known path asked with another method.
  *
- * The error statuses every route shares follow from its shape, in `documentedResponses`,
- * the one place both the handler stack (lib/http/handler.ts) and the document read:
- * validating anything can answer 400, an operator route 401, a path with ids 404, a body
- * 413 and 415.
+ * The error statuses every route shares follow from its shape and its access level, in
+ * `documentedResponses`, which the OpenAPI document and the tests read: validating
+ * anything can answer 400, a route that needs a credential 401 and 403, a path with ids
+ * 404, a body 413 and 415, and any route 431, 500 and 503.
  */
 import type { ZodType } from 'zod';
+import type { Access } from '../auth/access';
 import {
   campaignDetailOut,
   campaignListQuery,
@@ -24,6 +26,11 @@ import {
   customerPath,
   healthOut,
   idempotencyHeaders,
+  keyIn,
+  keyListQuery,
+  keyOut,
+  keyPath,
+  newKeyOut,
   orderIn,
   orderOut,
   orderPath,
@@ -48,7 +55,7 @@ export interface RouteSpec<
   H extends ZodType | undefined = ZodType | undefined,
 > {
   operationId: string;
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** API Gateway path template, e.g. `/companies/{companyId}`. */
   path: string;
   summary: string;
@@ -57,8 +64,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   headers?: H;
-  /** `admin`: an operator endpoint, behind ADMIN_TOKEN when one is configured. */
-  auth?: 'admin';
+  /** Who may call it (lib/auth/access.ts): public, storefront, merchant or operator. */
+  access: Access;
   /** The route's own outcomes: its successes and the errors only it has. */
   responses: Record<number, ResponseSpec>;
 }
@@ -79,6 +86,7 @@ export const routes = {
     path: '/companies',
     summary: 'Create a tenant company',
     tag: 'companies',
+    access: 'operator',
     body: companyIn,
     responses: { 201: { description: 'Created', schema: companyOut } },
   }),
@@ -88,6 +96,7 @@ export const routes = {
     path: '/companies/{companyId}',
     summary: 'Get a company',
     tag: 'companies',
+    access: 'public',
     params: companyPath,
     responses: { 200: { description: 'The company', schema: companyOut } },
   }),
@@ -97,6 +106,7 @@ export const routes = {
     path: '/companies/{companyId}/products',
     summary: "List a company's products by id, with cursor pagination and an optional name search",
     tag: 'products',
+    access: 'public',
     params: companyPath,
     query: productListQuery,
     responses: {
@@ -109,6 +119,7 @@ export const routes = {
     path: '/companies/{companyId}/products/{productId}',
     summary: 'Get a product',
     tag: 'products',
+    access: 'public',
     params: productPath,
     responses: { 200: { description: 'The product', schema: productOut } },
   }),
@@ -118,6 +129,7 @@ export const routes = {
     path: '/companies/{companyId}/products',
     summary: 'Create a product',
     tag: 'products',
+    access: 'merchant',
     params: companyPath,
     body: productIn,
     responses: {
@@ -131,6 +143,7 @@ export const routes = {
     path: '/companies/{companyId}/products/{productId}',
     summary: "Change a product's name, price or stock",
     tag: 'products',
+    access: 'merchant',
     params: productPath,
     body: productPatch,
     responses: {
@@ -143,6 +156,7 @@ export const routes = {
     path: '/companies/{companyId}/orders',
     summary: 'Place an order: one single-shard transaction, idempotent by the Idempotency-Key header',
     tag: 'orders',
+    access: 'storefront',
     params: companyPath,
     headers: idempotencyHeaders,
     body: orderIn,
@@ -160,6 +174,7 @@ export const routes = {
     path: '/companies/{companyId}/orders/{orderId}',
     summary: 'Get an order with its items',
     tag: 'orders',
+    access: 'merchant',
     params: orderPath,
     responses: { 200: { description: 'The order', schema: orderOut } },
   }),
@@ -169,6 +184,7 @@ export const routes = {
     path: '/companies/{companyId}/orders/{orderId}/cancel',
     summary: 'Cancel an order and restock its items; cancelling a cancelled order changes nothing',
     tag: 'orders',
+    access: 'merchant',
     params: orderPath,
     responses: {
       200: { description: 'The cancelled order', schema: orderOut },
@@ -183,6 +199,7 @@ export const routes = {
     path: '/companies/{companyId}/customers/{customerId}/orders',
     summary: "A customer's orders, newest first, with cursor pagination",
     tag: 'orders',
+    access: 'merchant',
     params: customerPath,
     query: pageQuery,
     responses: {
@@ -195,6 +212,7 @@ export const routes = {
     path: '/companies/{companyId}/campaigns',
     summary: "A company's campaigns by monthly budget, largest first",
     tag: 'campaigns',
+    access: 'merchant',
     params: companyPath,
     query: campaignListQuery,
     responses: {
@@ -207,8 +225,46 @@ export const routes = {
     path: '/companies/{companyId}/campaigns/{campaignId}',
     summary: 'A campaign with its ads and their impression and click totals',
     tag: 'campaigns',
+    access: 'merchant',
     params: campaignPath,
     responses: { 200: { description: 'The campaign', schema: campaignDetailOut } },
+  }),
+  createKey: defineRoute({
+    operationId: 'createKey',
+    method: 'post',
+    path: '/companies/{companyId}/keys',
+    summary:
+      'Make an API key for the company: its text is in this answer only. Several keys can be active at once, so a key can be rotated without downtime',
+    tag: 'keys',
+    access: 'merchant',
+    params: companyPath,
+    body: keyIn,
+    responses: {
+      201: { description: 'The new key, with its text (shown this once)', schema: newKeyOut },
+      409: { description: 'The company already has the most active keys it may hold' },
+    },
+  }),
+  listKeys: defineRoute({
+    operationId: 'listKeys',
+    method: 'get',
+    path: '/companies/{companyId}/keys',
+    summary: "The company's keys, newest first, revoked ones included; never a key's text",
+    tag: 'keys',
+    access: 'merchant',
+    params: companyPath,
+    query: keyListQuery,
+    responses: { 200: { description: 'A page of keys', schema: page(keyOut, 'ApiKeyPage') } },
+  }),
+  revokeKey: defineRoute({
+    operationId: 'revokeKey',
+    method: 'delete',
+    path: '/companies/{companyId}/keys/{keyId}',
+    summary:
+      'Revoke a key: refused from then on (by other function instances within API_KEY_CACHE_SECONDS); revoking it again changes nothing',
+    tag: 'keys',
+    access: 'merchant',
+    params: keyPath,
+    responses: { 204: { description: 'Revoked' } },
   }),
   health: defineRoute({
     operationId: 'health',
@@ -217,6 +273,7 @@ export const routes = {
     summary:
       'Database reachable, Citus or plain, active workers, and which workers cannot be reached (degraded)',
     tag: 'system',
+    access: 'public',
     responses: { 200: { description: 'Healthy', schema: healthOut } },
   }),
   clusterStatus: defineRoute({
@@ -226,7 +283,7 @@ export const routes = {
     summary:
       'The cluster: nodes with state, shards and data size; tables; the largest tenants and where they live; rebalances in progress',
     tag: 'system',
-    auth: 'admin',
+    access: 'operator',
     responses: { 200: { description: 'The cluster as it is now', schema: clusterStatusOut } },
   }),
   openapi: defineRoute({
@@ -235,6 +292,7 @@ export const routes = {
     path: '/openapi.json',
     summary: 'This document',
     tag: 'system',
+    access: 'public',
     responses: { 200: { description: 'The OpenAPI 3.1 document' } },
   }),
 };
@@ -246,6 +304,7 @@ export const notFoundRoute = defineRoute({
   path: '/{proxy+}',
   summary: 'No such route',
   tag: 'system',
+  access: 'public',
   responses: {
     404: { description: 'No route matches' },
     405: { description: 'The path exists with other methods: the Allow header lists them' },
@@ -264,6 +323,7 @@ export const consoleRoutes = {
     path: '/console',
     summary: 'The console: the cluster and the shop in a browser',
     tag: 'console',
+    access: 'public',
     headers: conditionalHeaders,
     responses: {
       200: { description: 'The page (text/html, Cache-Control: no-cache, with an ETag)' },
@@ -277,6 +337,7 @@ export const consoleRoutes = {
     path: '/console/{file+}',
     summary: "A file of the console's build: scripts, styles and images",
     tag: 'console',
+    access: 'public',
     params: consoleFilePath,
     headers: conditionalHeaders,
     responses: {
@@ -293,7 +354,12 @@ const shared = {
   mediaType: { description: 'The body is not sent as application/json' },
   headers: { description: 'The headers are larger than MAX_HEADER_BYTES' },
   unauthorized: {
-    description: 'ADMIN_TOKEN is configured and the request did not carry it as a bearer token',
+    description:
+      'No credential, or one that is not valid (unknown, revoked or malformed); WWW-Authenticate names the Bearer scheme',
+  },
+  forbidden: {
+    description:
+      'The credential is valid but does not allow this: a publishable key on a merchant route, a company key on an operator route',
   },
   internal: { description: 'An unexpected error; the detail names the request id only' },
   unavailable: { description: 'The database cannot serve now; retry after Retry-After seconds' },
@@ -310,7 +376,8 @@ export const validatesInput = (route: RouteSpec): boolean =>
 export function documentedResponses(route: RouteSpec): Record<number, ResponseSpec> {
   const responses: Record<number, ResponseSpec> = {};
   if (validatesInput(route)) responses[400] = shared.invalid;
-  if (route.auth === 'admin') responses[401] = shared.unauthorized;
+  if (route.access !== 'public')
+    Object.assign(responses, { 401: shared.unauthorized, 403: shared.forbidden });
   if (route.params) responses[404] = shared.notFound;
   if (route.body) Object.assign(responses, { 413: shared.tooLarge, 415: shared.mediaType });
   Object.assign(responses, { 431: shared.headers, 500: shared.internal, 503: shared.unavailable });

@@ -19,6 +19,8 @@ export const cursorKeys = {
   products: z.tuple([rowId]),
   /** A customer's orders, newest first: the last id seen. */
   customerOrders: z.tuple([rowId]),
+  /** A company's API keys, newest first: the last id seen. */
+  apiKeys: z.tuple([rowId]),
   /** Campaigns by monthly budget (no budget sorts as -1), then id. */
   campaigns: z.tuple([z.number().int().min(-1).max(MAX_ID), rowId]),
 };

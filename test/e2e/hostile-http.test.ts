@@ -8,12 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { config } from '../../lib/config';
+import { operatorToken } from '../support/credentials';
 import {
   allHostileRequests,
   baselinesFor,
   type HostileRequest,
   type OpenApiDocument,
 } from '../support/hostile';
+import { call, newHttpCompany } from '../support/http';
 
 const api = process.env.API_URL as string;
 const SEED = Number(process.env.FC_SEED ?? 20261129);
@@ -36,16 +38,6 @@ async function send(
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
-
-const json = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const reply = await send({
-    method,
-    path,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return JSON.parse(reply.text) as Record<string, number>;
-};
 
 /** What fetch can put on the wire: no forbidden method, header values of visible bytes. */
 const sendable = (r: HostileRequest) =>
@@ -70,31 +62,37 @@ describe('methods over HTTP', () => {
 describe('hostile input over HTTP', () => {
   it(`should answer ${RUNS} hostile requests without a 5xx`, async () => {
     const doc = JSON.parse((await send({ method: 'GET', path: '/openapi.json' })).text) as OpenApiDocument;
-    const company = await json('POST', '/companies', { name: 'HTTP attacker' });
-    const product = await json('POST', `/companies/${company.id}/products`, {
-      name: 'Target',
-      sku: 'T-1',
-      priceCents: 100,
-      stock: 1000,
+    const company = await newHttpCompany('HTTP attacker');
+    const secret = company.secretKey;
+    const product = await call('POST', `/companies/${company.id}/products`, {
+      body: { name: 'Target', sku: 'T-1', priceCents: 100, stock: 1000 },
+      credential: secret,
     });
-    const order = await json(
-      'POST',
-      `/companies/${company.id}/orders`,
-      {
+    const order = await call('POST', `/companies/${company.id}/orders`, {
+      body: {
         customer: { email: 'http@example.com', name: 'Http' },
-        items: [{ productId: product.id, quantity: 1 }],
+        items: [{ productId: product.body.id, quantity: 1 }],
       },
-      { 'idempotency-key': randomUUID() },
-    );
+      credential: company.publishableKey,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    const spare = await call('POST', `/companies/${company.id}/keys`, {
+      body: { kind: 'secret' },
+      credential: secret,
+    });
     const requests = allHostileRequests(
       doc,
       // No campaign over HTTP: campaign 1 is another company's or none, a 404 either way.
       baselinesFor({
-        companyId: company.id as number,
-        productId: product.id as number,
-        orderId: order.id as number,
-        customerId: order.customerId as number,
+        companyId: company.id,
+        productId: product.body.id,
+        orderId: order.body.id,
+        customerId: order.body.customerId,
         campaignId: 1,
+        spareKeyId: spare.body.id,
+        secretKey: secret,
+        publishableKey: company.publishableKey,
+        operatorToken: operatorToken(),
       }),
       { maxBodyBytes: config().MAX_BODY_BYTES, maxHeaderBytes: config().MAX_HEADER_BYTES },
     );

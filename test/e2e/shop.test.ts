@@ -1,17 +1,9 @@
 /** The main flows over HTTP, through serverless-offline and the bundled functions. */
 import { randomUUID } from 'node:crypto';
+import { operatorToken } from '../support/credentials';
+import { call, newHttpCompany } from '../support/http';
 
 const api = process.env.API_URL as string;
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 describe('the shop over HTTP', () => {
   it('should report health and serve the OpenAPI document', async () => {
@@ -24,14 +16,10 @@ describe('the shop over HTTP', () => {
   });
 
   it('should create a company and a product, place an order idempotently, and cancel it', async () => {
-    const company = await call('POST', '/companies', { name: 'E2E Outfitters' });
-    expect(company.status).toBe(201);
-    const companyId = company.body.id;
+    const { id: companyId, secretKey, publishableKey } = await newHttpCompany('E2E Outfitters');
     const product = await call('POST', `/companies/${companyId}/products`, {
-      name: 'Trail Boots',
-      sku: 'BOOT-42',
-      priceCents: 12900,
-      stock: 3,
+      body: { name: 'Trail Boots', sku: 'BOOT-42', priceCents: 12900, stock: 3 },
+      credential: secretKey,
     });
     expect(product.status).toBe(201);
     const productId = product.body.id;
@@ -41,7 +29,8 @@ describe('the shop over HTTP', () => {
       customer: { email: 'hiker@example.com', name: 'Hiker' },
       items: [{ productId, quantity: 2 }],
     };
-    const placed = await call('POST', `/companies/${companyId}/orders`, order, { 'Idempotency-Key': key });
+    const asStorefront = { body: order, credential: publishableKey, headers: { 'Idempotency-Key': key } };
+    const placed = await call('POST', `/companies/${companyId}/orders`, asStorefront);
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({
       totalCents: 25800,
@@ -50,21 +39,22 @@ describe('the shop over HTTP', () => {
     });
     expect(placed.headers.get('x-request-id')).toBeTruthy();
 
-    const replay = await call('POST', `/companies/${companyId}/orders`, order, { 'Idempotency-Key': key });
+    const replay = await call('POST', `/companies/${companyId}/orders`, asStorefront);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(placed.body);
 
-    const short = await call(
-      'POST',
-      `/companies/${companyId}/orders`,
-      { customer: { id: placed.body.customerId }, items: [{ productId, quantity: 2 }] },
-      { 'Idempotency-Key': randomUUID() },
-    );
+    const short = await call('POST', `/companies/${companyId}/orders`, {
+      body: { customer: { id: placed.body.customerId }, items: [{ productId, quantity: 2 }] },
+      credential: secretKey,
+      headers: { 'Idempotency-Key': randomUUID() },
+    });
     expect(short.status).toBe(409);
     expect(short.headers.get('content-type')).toContain('application/problem+json');
     expect(short.body.products).toEqual([{ productId, requested: 2, available: 1 }]);
 
-    const cancelled = await call('POST', `/companies/${companyId}/orders/${placed.body.id}/cancel`);
+    const cancelled = await call('POST', `/companies/${companyId}/orders/${placed.body.id}/cancel`, {
+      credential: secretKey,
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     const restocked = await call('GET', `/companies/${companyId}/products/${productId}`);
@@ -73,6 +63,7 @@ describe('the shop over HTTP', () => {
     const history = await call(
       'GET',
       `/companies/${companyId}/customers/${placed.body.customerId}/orders?limit=5`,
+      { credential: secretKey },
     );
     expect(history.body.items.map((o: { id: number }) => o.id)).toEqual([placed.body.id]);
   });
@@ -80,7 +71,7 @@ describe('the shop over HTTP', () => {
   it('should answer bad requests with problem+json', async () => {
     const malformed = await fetch(`${api}/companies`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken()}` },
       body: '{"name": ',
     });
     expect(malformed.status).toBe(400);
@@ -97,8 +88,10 @@ describe('the shop over HTTP', () => {
   });
 
   it('should list campaigns by budget', async () => {
-    const company = await call('POST', '/companies', { name: 'E2E Ads' });
-    const reply = await call('GET', `/companies/${company.body.id}/campaigns?state=running`);
+    const company = await newHttpCompany('E2E Ads');
+    const reply = await call('GET', `/companies/${company.id}/campaigns?state=running`, {
+      credential: company.secretKey,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ items: [], nextCursor: null });
   });

@@ -74,6 +74,7 @@ describe('setup', () => {
       '004_utc_times_and_stored_responses',
       '005_order_functions',
       '006_ad_stats_rollup',
+      '007_api_keys',
     ]);
   });
 });

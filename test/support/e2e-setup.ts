@@ -20,7 +20,9 @@ export default async function e2eSetup(): Promise<void> {
   await clusterSetup();
   if (process.env.API_URL) return;
   try {
-    globalThis.__OFFLINE__ = await startOffline({ LOG_LEVEL: 'error' });
+    // Request lines are logged (and checked for secrets at teardown); a key is trusted for
+    // 2 s, so that the revocation test sees the bound pass.
+    globalThis.__OFFLINE__ = await startOffline({ LOG_LEVEL: 'info', API_KEY_CACHE_SECONDS: '2' });
   } catch (error: unknown) {
     // Jest runs no teardown when the setup fails.
     await e2eTeardown();

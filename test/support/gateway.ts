@@ -12,6 +12,9 @@ import { handler as createCompany } from '../../functions/companies/create';
 import { handler as getCompany } from '../../functions/companies/get';
 import { handler as consoleFile } from '../../functions/console/file';
 import { handler as consolePage } from '../../functions/console/page';
+import { handler as createKey } from '../../functions/keys/create';
+import { handler as listKeys } from '../../functions/keys/list';
+import { handler as revokeKey } from '../../functions/keys/revoke';
 import { handler as cancelOrder } from '../../functions/orders/cancel';
 import { handler as getOrder } from '../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../functions/orders/list-by-customer';
@@ -43,6 +46,9 @@ const handlers: Record<keyof typeof routes | keyof typeof consoleRoutes, Handler
   listCustomerOrders,
   listCampaigns,
   getCampaign,
+  createKey,
+  listKeys,
+  revokeKey,
   health,
   clusterStatus,
   openapi,

@@ -4,6 +4,7 @@
  * workers (CLUSTER_WORKERS, default 4); without it (or CLUSTER_CITUS=off): one plain
  * PostgreSQL node, and the Citus-only tests are skipped, loudly.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,9 @@ export default async function globalSetup(): Promise<void> {
   // Both test projects share one cluster; the second call finds it.
   if (process.env.TEST_CLUSTER_READY === '1') return;
   process.env.LOG_LEVEL ??= 'error';
+  // The run's operator token: new for every run, so that none is written in a test file, and
+  // test/support/after-env.ts can look for it in every log line.
+  process.env.ADMIN_TOKEN ??= `test-operator-${randomBytes(16).toString('hex')}`;
   // A test process invokes handlers in parallel, as many function instances would, each
   // with its one connection: its one pool needs as many.
   process.env.DB_POOL_MAX ??= '20';

@@ -75,17 +75,43 @@ export interface Baseline {
   body?: unknown;
 }
 
-/** The ids of the tenant the hostile requests are made as. */
+/** The ids of the tenant the hostile requests are made as, and its credentials. */
 export interface TenantIds {
   companyId: number;
   productId: number;
   orderId: number;
   customerId: number;
   campaignId: number;
+  /** A key of the tenant that the requests may revoke (never one they are sent with). */
+  spareKeyId: number;
+  /** The tenant's secret and publishable keys, and the operator token. */
+  secretKey: string;
+  publishableKey: string;
+  operatorToken: string;
 }
 
-/** One valid request of every operation, as the tenant with these ids. */
+/** One valid request of every operation, as the tenant with these ids, with the credential its route needs. */
 export function baselinesFor(t: TenantIds): Record<string, Baseline> {
+  const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
+  const withCredentials = Object.fromEntries(
+    Object.entries(baselinesOf(t)).map(([operationId, base]) => {
+      const access = routes[operationId as keyof typeof routes]?.access;
+      const credential = {
+        public: undefined,
+        storefront: t.publishableKey,
+        merchant: t.secretKey,
+        operator: t.operatorToken,
+      }[access ?? 'public'];
+      return [
+        operationId,
+        credential ? { ...base, headers: { ...base.headers, ...bearer(credential) } } : base,
+      ];
+    }),
+  );
+  return withCredentials;
+}
+
+function baselinesOf(t: TenantIds): Record<string, Baseline> {
   const companyId = String(t.companyId);
   const productId = String(t.productId);
   const none = { params: {}, query: {}, headers: {} };
@@ -118,10 +144,40 @@ export function baselinesFor(t: TenantIds): Record<string, Baseline> {
     },
     listCampaigns: { ...company, query: { limit: '5', state: 'running' } },
     getCampaign: { ...none, params: { companyId, campaignId: String(t.campaignId) } },
+    createKey: { ...company, body: { kind: 'publishable' } },
+    listKeys: { ...company, query: { limit: '5' } },
+    revokeKey: { ...none, params: { companyId, keyId: String(t.spareKeyId) } },
     health: none,
     clusterStatus: none,
     openapi: none,
   };
+}
+
+const KEY_CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Authorization headers that must all be refused: none, other schemes, a bearer of hostile
+ * text (marked with the canary, so that a credential that reaches a log line is found),
+ * and forged keys of the tenant and of others, some a character short or long.
+ */
+export function hostileAuthorization(companyId: string): fc.Arbitrary<string | undefined> {
+  const forgedKey = fc
+    .tuple(
+      fc.constantFrom('sk', 'pk', 'xk', 'SK'),
+      fc.constantFrom(companyId, '1', '0', '9007199254740993', `${companyId}0`, '-1'),
+      fc.integer({ min: 31, max: 33 }),
+      fc.string({ unit: fc.constantFrom(...KEY_CHARACTERS), minLength: 33, maxLength: 33 }),
+    )
+    .map(([kind, company, length, random]) => `ds_${kind}_${company}_${random.slice(0, length)}`);
+  return fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('', 'Bearer', 'Bearer ', 'bearer', 'Basic dXNlcjpwYXNzd29yZA==', 'Token x', 'Bearer a b'),
+    hostileText.map((text) => `Bearer ${CANARY}${text}`),
+    hostileText.map((text) => `${CANARY}${text}`),
+    forgedKey.map((key) => `Bearer ${key}`),
+    forgedKey.map((key) => `Bearer ${key}, Bearer ${key}`),
+    forgedKey.map((key) => key),
+  );
 }
 
 /** Every hostile request of the document's operations, weighted, with the route table's schemas as oracle. */
@@ -453,6 +509,20 @@ export function hostileRequests(
         .tuple(fc.constantFrom(...pathParams.map((p) => p.name)), hostileText)
         .filter(([name, value]) => hostilePath(name, value))
         .map(([name, value]) => withPath(name, value)),
+    );
+  }
+
+  // The credential itself, on every route that needs one: missing, malformed, forged.
+  if (route.access !== 'public') {
+    arbitraries.push(
+      hostileAuthorization(base.params.companyId ?? '1').map((value) => {
+        const headers = { ...base.headers };
+        if (value === undefined) delete headers.authorization;
+        else headers.authorization = value;
+        return {
+          ...request(op, { ...base, headers }, `header authorization=${JSON.stringify(value)}`, true),
+        };
+      }),
     );
   }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteSpec } from '../../lib/http/routes';
 import baseEvent from '../events/http-api-v2.json';
+import { authorization, type Credential } from './credentials';
 
 export const context: Context = {
   callbackWaitsForEmptyEventLoop: false,
@@ -27,6 +28,18 @@ export interface EventOptions {
   body?: unknown;
   /** The body exactly as sent, with no content-type added. */
   rawBody?: string;
+  /**
+   * Who the request speaks as (see credentials.ts). By default: nobody on a public route,
+   * the company's secret key on a company's route, the operator on an operator route.
+   */
+  as?: Credential;
+}
+
+/** The credential a test sends when it does not say. */
+function defaultCredential(route: RouteSpec, opts: EventOptions): Credential {
+  if (route.access === 'public') return 'anonymous';
+  if (route.access === 'operator' || opts.params?.companyId === undefined) return 'operator';
+  return 'secret';
 }
 
 export function httpEvent(route: RouteSpec, opts: EventOptions = {}): APIGatewayProxyEventV2 {
@@ -75,7 +88,19 @@ export async function invoke<T = Record<string, unknown>>(
   route: RouteSpec,
   opts: EventOptions = {},
 ): Promise<Reply<T>> {
-  const result = await handler(httpEvent(route, opts), context);
+  const companyId = opts.params?.companyId === undefined ? undefined : Number(opts.params.companyId);
+  let credentials: Record<string, string> = {};
+  if (opts.headers?.authorization === undefined) {
+    credentials = opts.as
+      ? await authorization(opts.as, companyId)
+      : // A company that cannot have a key (an unknown id, a malformed one, the database
+        // down) is asked about by the operator, who may ask about any company.
+        await authorization(defaultCredential(route, opts), companyId).catch(() =>
+          authorization('operator', companyId),
+        );
+  }
+  const event = httpEvent(route, { ...opts, headers: { ...credentials, ...opts.headers } });
+  const result = await handler(event, context);
   return {
     status: result.statusCode ?? 0,
     headers: result.headers ?? {},

@@ -9,15 +9,21 @@ import { findFreePortRange } from '../../infra/local-cluster';
 export interface Offline {
   url: string;
   child: ChildProcess;
+  /** Everything serverless-offline and the functions printed, for the log checks. */
+  output(): string;
   /** Ends serverless-offline and its worker threads. */
   stop(): void;
 }
 
-/** Starts `serverless offline start` with `args` and `env`; resolves when it is ready. */
+/**
+ * Starts `serverless offline start --stage local` with `args` and `env`; resolves when it is
+ * ready. The local stage takes ADMIN_TOKEN from the environment (serverless.yml).
+ */
 export async function startOffline(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Offline> {
   const port = await findFreePortRange(2);
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(path.join(root, 'node_modules/.bin/serverless'), ['offline', 'start', ...args], {
+  const command = ['offline', 'start', '--stage', 'local', ...args];
+  const child = spawn(path.join(root, 'node_modules/.bin/serverless'), command, {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,31 +37,34 @@ export async function startOffline(env: NodeJS.ProcessEnv, args: string[] = []):
       // already gone
     }
   };
-  let output = '';
+  const chunks: Buffer[] = [];
+  const collect = (chunk: Buffer) => chunks.push(chunk);
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const output = () => Buffer.concat(chunks).toString();
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`serverless-offline did not start in 180s:\n${output}`)),
+        () => reject(new Error(`serverless-offline did not start in 180s:\n${output().slice(0, 20_000)}`)),
         180_000,
       );
       const onData = (chunk: Buffer) => {
-        // Kept short: serverless-offline prints a line per request once it serves.
-        if (output.length < 20_000) output += chunk.toString();
-        if (output.includes('Server ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
+        if (!chunk.toString().includes('Server ready') && !output().includes('Server ready')) return;
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        resolve();
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`serverless-offline exited with ${code}:\n${output}`));
+        reject(new Error(`serverless-offline exited with ${code}:\n${output().slice(0, 20_000)}`));
       });
     });
   } catch (error: unknown) {
     stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, child, stop };
+  return { url: `http://127.0.0.1:${port}`, child, output, stop };
 }

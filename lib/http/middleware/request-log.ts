@@ -1,5 +1,6 @@
 /**
- * Request id and one structured log line per request: method, route, status, duration.
+ * Request id and one structured log line per request: method, route, status, duration,
+ * and who called (the kind of caller and the id of the company key used, never a key).
  * The id is API Gateway's, else the caller's `x-request-id`, else a new one; it is
  * returned in the `x-request-id` header and left on `request.internal.requestId`.
  */
@@ -30,6 +31,8 @@ export const requestLog = (opts: RequestLogOptions): HttpMiddleware => {
       method: request.event.requestContext?.http?.method,
       route: opts.route,
       status: response?.statusCode,
+      caller: request.internal.caller,
+      keyId: request.internal.keyId,
       ms: startedAt === undefined ? undefined : Math.round(performance.now() - startedAt),
     });
   };

@@ -8,6 +8,10 @@ export interface HttpInternal extends Record<string, unknown> {
   requestId?: string;
   /** Set by requestLog: when the request arrived (performance.now()). */
   startedAt?: number;
+  /** Set by access: the kind of caller (anonymous, operator, secret, publishable), for the log. */
+  caller?: string;
+  /** Set by access: the id of the company key used (never its text), for the log. */
+  keyId?: number;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2;

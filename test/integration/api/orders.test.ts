@@ -6,6 +6,7 @@ import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { handler as getProduct } from '../../../functions/products/get';
 import { routes } from '../../../lib/http/routes';
 import type { Order, Page, Product } from '../../../lib/shop/types';
+import { authorization } from '../../support/credentials';
 import { closeDb, query } from '../../support/db';
 import { context, httpEvent, invoke } from '../../support/lambda';
 import { newCompany, newProduct, placeOrder } from '../../support/shop';
@@ -209,7 +210,7 @@ describe('idempotency', () => {
     const product = await newProduct(company.id, { stock: 5 });
     const event = {
       params: { companyId: company.id },
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': randomUUID(), ...(await authorization('publishable', company.id)) },
       body: {
         customer: { email: 'bytes@example.com', name: 'B' },
         items: [{ productId: product.id, quantity: 1 }],

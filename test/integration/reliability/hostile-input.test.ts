@@ -4,7 +4,8 @@
  * and deeply nested JSON, wrong types, out-of-range and non-integer numbers, empty and
  * huge strings, NUL, unpaired surrogates and invalid UTF-8, SQL and template
  * metacharacters in every string, path and query parameter, forged cursors, bodies and
- * headers over the limits, unknown routes and methods. Every one gets a 4xx problem
+ * headers over the limits, unknown routes and methods, and missing, malformed and forged
+ * credentials on every route that needs one. Every one gets a 4xx problem
  * response, and every answer of any request is below 500 and a status the route
  * documents. Afterwards the process still serves, no request text reached a log line,
  * and a fingerprint of every table of two other tenants is unchanged.
@@ -19,9 +20,11 @@
  * same request 500'd before this contract existed, as did a NUL in q and a forged cursor.
  */
 import fc from 'fast-check';
+import { createKey } from '../../../lib/auth/api-keys';
 import { config } from '../../../lib/config';
 import { openApiDocument } from '../../../lib/http/openapi';
 import { documentedResponses, type RouteSpec } from '../../../lib/http/routes';
+import { keyFor, operatorToken } from '../../support/credentials';
 import { closeDb } from '../../support/db';
 import { dispatch } from '../../support/gateway';
 import {
@@ -79,6 +82,10 @@ describe('hostile input', () => {
           orderId: attacker.order.id,
           customerId: attacker.customerId,
           campaignId: attacker.campaignId,
+          spareKeyId: (await createKey(attacker.company.id, 'secret')).id,
+          secretKey: await keyFor(attacker.company.id, 'secret'),
+          publishableKey: await keyFor(attacker.company.id, 'publishable'),
+          operatorToken: operatorToken(),
         }),
         { maxBodyBytes: config().MAX_BODY_BYTES, maxHeaderBytes: config().MAX_HEADER_BYTES },
       );

@@ -9,6 +9,9 @@
 import { handler as getCampaign } from '../../../functions/campaigns/get';
 import { handler as listCampaigns } from '../../../functions/campaigns/list';
 import { handler as getCompany } from '../../../functions/companies/get';
+import { handler as createKey } from '../../../functions/keys/create';
+import { handler as listKeys } from '../../../functions/keys/list';
+import { handler as revokeKey } from '../../../functions/keys/revoke';
 import { handler as cancelOrder } from '../../../functions/orders/cancel';
 import { handler as getOrder } from '../../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../../functions/orders/list-by-customer';
@@ -16,6 +19,7 @@ import { handler as createProduct } from '../../../functions/products/create';
 import { handler as getProduct } from '../../../functions/products/get';
 import { handler as listProducts } from '../../../functions/products/list';
 import { handler as updateProduct } from '../../../functions/products/update';
+import { createKey as makeKey } from '../../../lib/auth/api-keys';
 import { routes } from '../../../lib/http/routes';
 import { closeDb } from '../../support/db';
 import { invoke, type Reply } from '../../support/lambda';
@@ -116,7 +120,27 @@ const cases: Record<TenantRoute, (a: Tenant, b: Tenant) => Promise<[Reply, numbe
     }),
     404,
   ],
+  createKey: async (_a, b) => [
+    await invoke(createKey, routes.createKey, {
+      params: { companyId: b.company.id },
+      body: { kind: 'publishable' },
+    }),
+    201,
+  ],
+  listKeys: async (a, b) => {
+    const reply = await invoke(listKeys, routes.listKeys, { params: { companyId: b.company.id } });
+    expect(JSON.stringify(reply.body)).not.toContain(aKeyPrefix);
+    expect(JSON.stringify(reply.body)).not.toContain(`_${a.company.id}_`);
+    return [reply, 200];
+  },
+  revokeKey: async (_a, b) => [
+    await invoke(revokeKey, routes.revokeKey, { params: { companyId: b.company.id, keyId: aKeyId } }),
+    404,
+  ],
 };
+
+let aKeyId: number;
+let aKeyPrefix: string;
 
 let before: Record<string, string>;
 
@@ -126,6 +150,9 @@ describe('tenant isolation', () => {
   beforeAll(async () => {
     a = await newTenant('alpha');
     b = await newTenant('bravo');
+    const made = await makeKey(a.company.id, 'secret');
+    aKeyId = made.id;
+    aKeyPrefix = made.prefix;
     before = await tenantFingerprint([a.company.id]);
   });
 
