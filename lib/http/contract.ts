@@ -116,6 +116,12 @@ export const conditionalHeaders = z.object({
   'if-none-match': z.string().max(1024, 'must be at most 1024 characters').optional(),
 });
 
+/** What a browser's preflight request (OPTIONS) asks for: read by the catch-all, never refused. */
+export const preflightHeaders = z.object({
+  origin: z.string().optional(),
+  'access-control-request-method': z.string().optional(),
+});
+
 /** A file of the console under /console/, e.g. `assets/index-3f9a2c1b.js`. */
 export const consoleFilePath = fields(
   { file: text({ max: 255 }).meta({ example: 'assets/index-3f9a2c1b.js' }) },

@@ -1,5 +1,6 @@
 /**
- * The middy stack every HTTP handler shares, in order: request log, header size limit,
+ * The middy stack every HTTP handler shares, in order: request log, CORS (public and
+ * storefront routes, for the origins in CORS_ORIGINS), header size limit,
  * header normalizing, body size limit, access (who the caller is and whether the route's
  * access level lets them in), JSON body (routes that take one), validation of path,
  * query, headers and body, and the problem+json error handler, registered last. The
@@ -12,6 +13,7 @@ import type { Context } from 'aws-lambda';
 import type { Caller } from '../auth/access';
 import { access, type CallerEvent } from './middleware/access';
 import { bodyLimit } from './middleware/body-limit';
+import { cors, crossOrigin } from './middleware/cors';
 import { headerLimit } from './middleware/header-limit';
 import { jsonBody } from './middleware/json-body';
 import { problemHandler } from './middleware/problem';
@@ -42,12 +44,11 @@ export function httpHandler<R extends RouteSpec>(
   route: R,
   handle: (request: HttpRequest<R>, caller: Caller) => Promise<HttpResult>,
 ) {
-  const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
-    .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }))
-    .use(headerLimit())
-    .use(httpHeaderNormalizer())
-    .use(bodyLimit())
-    .use(access(route.access));
+  const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>().use(
+    requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }),
+  );
+  if (crossOrigin(route)) stack.use(cors());
+  stack.use(headerLimit()).use(httpHeaderNormalizer()).use(bodyLimit()).use(access(route.access));
   if (route.body) stack.use(jsonBody());
   stack.use(validateRequest(route)).use(problemHandler());
   return stack.handler(async (event): Promise<HttpResponse> => {

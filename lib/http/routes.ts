@@ -36,6 +36,7 @@ import {
   orderPath,
   page,
   pageQuery,
+  preflightHeaders,
   productIn,
   productListQuery,
   productOut,
@@ -305,7 +306,12 @@ export const notFoundRoute = defineRoute({
   summary: 'No such route',
   tag: 'system',
   access: 'public',
+  headers: preflightHeaders,
   responses: {
+    204: {
+      description:
+        'A CORS preflight request from an origin in CORS_ORIGINS, for a public or storefront route',
+    },
     404: { description: 'No route matches' },
     405: { description: 'The path exists with other methods: the Allow header lists them' },
   },

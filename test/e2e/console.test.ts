@@ -1,8 +1,9 @@
 /**
  * The console in a real browser: Chromium driven by playwright-core against
  * serverless-offline and the test cluster (both started by e2e-setup). The cluster view
- * lists every node with its shard count and refreshes by itself; the shop finds a product
- * by search, places an order of two products and shows it with the stock taken; an order
+ * asks for the operator token, lists every node with its shard count and refreshes by
+ * itself; the shop takes the company's key, finds a product by search, places an order of
+ * two products with the publishable key and shows it with the stock taken; an order
  * for more than the stock names the short product; a checkout retried after its answer
  * was lost places one order, not two. Screenshots of both views go to docs/.
  *
@@ -15,7 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { ClusterStatus, Order, OrderPage, Product } from '../../web/src/api';
+import { operatorToken } from '../support/credentials';
 import { closeDb, query } from '../support/db';
+import { newHttpCompany } from '../support/http';
 
 const api = process.env.API_URL as string;
 const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,10 +36,13 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** The API as the operator (who may call any route), for setting up and checking what the page did. */
 async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${operatorToken()}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${api}${url}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
@@ -141,8 +147,29 @@ describe('the cluster view', () => {
     }
   });
 
+  it('should ask for the operator token, say why a wrong one is refused, and keep the right one in the tab', async () => {
+    await page.goto(`${api}/console#/cluster`);
+    await see(page.getByRole('alert').filter({ hasText: 'operator token (ADMIN_TOKEN' }));
+    const field = page.getByLabel('Operator token');
+    await field.fill('not-the-operator-token-at-all');
+    await field.press('Enter');
+    await see(
+      page
+        .getByRole('alert')
+        .filter({ hasText: 'The operator token was refused: The credential is not valid' }),
+    );
+    await field.fill(operatorToken());
+    await field.press('Enter');
+    await see(page.getByRole('list', { name: 'Nodes' }));
+    const kept = await page
+      .locator('html')
+      .evaluate((html) => html.ownerDocument.defaultView?.sessionStorage.getItem('distribushop.adminToken'));
+    expect(kept).toBe(JSON.stringify(operatorToken()));
+  });
+
   it('should show the coordinator and every worker with their shard counts, and refresh by itself', async () => {
     const status = await call<ClusterStatus>('GET', '/cluster');
+    // The operator token entered above is kept in this tab.
     await page.goto(`${api}/console#/cluster`);
     const columns = page.getByRole('list', { name: 'Nodes' }).locator(':scope > li');
     await expectCount(columns, status.nodes.length);
@@ -167,41 +194,6 @@ describe('the cluster view', () => {
     await see(page.locator('.refresh', { hasNotText: before ?? '' }));
     expect(await root.getAttribute('data-stayed')).toBe('yes');
     await screenshot('console-cluster.png');
-  });
-
-  it('should ask for the operator token when GET /cluster answers 401, and keep it in the tab', async () => {
-    // The server of this tier has no ADMIN_TOKEN; the gateway's 401 is played here (the
-    // handler's own is tested in test/integration/api/cluster-auth.test.ts).
-    const token = 'console-e2e-operator-token';
-    await page.route('**/cluster', (route) =>
-      route.request().headers().authorization === `Bearer ${token}`
-        ? route.continue()
-        : route.fulfill({
-            status: 401,
-            contentType: 'application/problem+json',
-            body: JSON.stringify({
-              type: '/problems/unauthorized',
-              title: 'Authentication required',
-              status: 401,
-              detail: 'This is an operator endpoint: send Authorization: Bearer <ADMIN_TOKEN>',
-            }),
-          }),
-    );
-    const storage = page.locator('html');
-    try {
-      await page.reload();
-      await see(page.getByRole('alert').filter({ hasText: 'operator token (ADMIN_TOKEN)' }));
-      await page.getByLabel('Operator token').fill(token);
-      await page.getByLabel('Operator token').press('Enter');
-      await see(page.getByRole('list', { name: 'Nodes' }));
-      const kept = await storage.evaluate((html) =>
-        html.ownerDocument.defaultView?.sessionStorage.getItem('distribushop.adminToken'),
-      );
-      expect(kept).toBe(JSON.stringify(token));
-    } finally {
-      await page.unroute('**/cluster');
-      await storage.evaluate((html) => html.ownerDocument.defaultView?.sessionStorage.clear());
-    }
   });
   it('should draw a worker that cannot be reached, a rebalance in progress and a database that is not distributed', async () => {
     // States the shared test cluster must not be put in while other tests use it: the
@@ -262,11 +254,14 @@ describe('the cluster view', () => {
 
 describe('the shop view', () => {
   let companyId: number;
+  let keys: { secretKey: string; publishableKey: string };
   let boots: Product;
   let stove: Product;
 
   beforeAll(async () => {
-    companyId = (await call<{ id: number }>('POST', '/companies', { name: 'Console Outfitters' })).id;
+    const company = await newHttpCompany('Console Outfitters');
+    companyId = company.id;
+    keys = company;
     const create = (name: string, sku: string, priceCents: number, stock: number) =>
       call<Product>('POST', `/companies/${companyId}/products`, { name, sku, priceCents, stock });
     boots = await create('Trail Boots', 'BOOT-42', 12_900, 5);
@@ -305,6 +300,11 @@ describe('the shop view', () => {
   }
 
   const placeOrder = () => cart().getByRole('button', { name: 'Place the order' }).press('Enter');
+  async function useKey(key: string) {
+    const field = page.getByLabel(`Key of company ${companyId}`);
+    await field.fill(key);
+    await field.press('Enter');
+  }
   const orderIdIn = async (locator: Locator) =>
     Number(/Order (\d+)/.exec((await locator.textContent()) ?? '')?.[1]);
 
@@ -331,6 +331,15 @@ describe('the shop view', () => {
     await search('Stove');
     await add('Camp Stove', 1);
 
+    // The catalogue is public; ordering needs a key of this company, the storefront's will do.
+    await see(cart().getByText('Placing an order needs a key of this company'));
+    expect(await cart().getByRole('button', { name: 'Place the order' }).isDisabled()).toBe(true);
+    await useKey(`ds_pk_${companyId + 1}_${'x'.repeat(32)}`);
+    await see(page.getByRole('alert').filter({ hasText: `This is not a key of company ${companyId}` }));
+    await useKey(keys.publishableKey);
+    await see(page.getByText('Using the publishable key'));
+    await see(orders().getByText("Seeing and cancelling orders needs the company's secret key."));
+
     await cart().getByLabel('Your email').fill('ada@example.com');
     await cart().getByLabel('Your name').fill('Ada Lovelace');
     await placeOrder();
@@ -355,6 +364,10 @@ describe('the shop view', () => {
     await search('Boots');
     expect(await stockOf('Trail Boots')).toBe(3);
     expect([await stockInApi(boots), await stockInApi(stove)]).toEqual([3, 3]);
+    // The customer's orders are the merchant's to see: with the secret key, the order is listed.
+    await page.getByRole('button', { name: 'Forget it' }).click();
+    await useKey(keys.secretKey);
+    await see(page.getByText('Using the secret key'));
     await see(orders().getByText(`Order ${orderId}`));
     await search('');
     await see(item('Trail Boots').getByText('(was 5)'));

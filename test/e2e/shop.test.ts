@@ -96,3 +96,45 @@ describe('the shop over HTTP', () => {
     expect(reply.body).toEqual({ items: [], nextCursor: null });
   });
 });
+
+describe('keys over HTTP', () => {
+  it('should refuse a revoked key within API_KEY_CACHE_SECONDS (2 s in this tier) on an instance that trusted it', async () => {
+    const company = await newHttpCompany('E2E Keys');
+    const product = await call('POST', `/companies/${company.id}/products`, {
+      body: { name: 'Lamp', sku: 'LAMP-1', priceCents: 900, stock: 4 },
+      credential: company.secretKey,
+    });
+    const made = await call('POST', `/companies/${company.id}/keys`, {
+      body: { kind: 'secret' },
+      credential: company.secretKey,
+    });
+    expect(made.status).toBe(201);
+    const patch = () =>
+      call('PATCH', `/companies/${company.id}/products/${product.body.id}`, {
+        body: { stock: 5 },
+        credential: made.body.key,
+      });
+    expect((await patch()).status).toBe(200);
+    const revoked = await call('DELETE', `/companies/${company.id}/keys/${made.body.id}`, {
+      credential: company.secretKey,
+    });
+    expect(revoked.status).toBe(204);
+    const since = Date.now();
+    let status = (await patch()).status;
+    while (status === 200 && Date.now() - since < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await patch()).status;
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - since).toBeLessThan(2_000 + 1_500);
+  });
+
+  it('should answer a CORS preflight from an allowed origin for a storefront route', async () => {
+    const reply = await call('OPTIONS', '/companies/1/orders', {
+      headers: { origin: 'http://storefront.test', 'access-control-request-method': 'POST' },
+    });
+    expect(reply.status).toBe(204);
+    expect(reply.headers.get('access-control-allow-origin')).toBe('http://storefront.test');
+    expect(reply.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+});

@@ -21,8 +21,12 @@ export default async function e2eSetup(): Promise<void> {
   if (process.env.API_URL) return;
   try {
     // Request lines are logged (and checked for secrets at teardown); a key is trusted for
-    // 2 s, so that the revocation test sees the bound pass.
-    globalThis.__OFFLINE__ = await startOffline({ LOG_LEVEL: 'info', API_KEY_CACHE_SECONDS: '2' });
+    // 2 s, so that the revocation test sees the bound pass; one origin may call from a browser.
+    globalThis.__OFFLINE__ = await startOffline({
+      LOG_LEVEL: 'info',
+      API_KEY_CACHE_SECONDS: '2',
+      CORS_ORIGINS: 'http://storefront.test',
+    });
   } catch (error: unknown) {
     // Jest runs no teardown when the setup fails.
     await e2eTeardown();

@@ -3,11 +3,14 @@ import { createApi } from './api';
 import { ClusterView } from './cluster/ClusterView';
 import { hrefOf, useRoute } from './route';
 import { ShopView } from './shop/ShopView';
-import { adminToken } from './storage';
+import { adminToken, companyKeyOf } from './storage';
 
 export function App() {
   const route = useRoute();
-  const api = useMemo(() => createApi({ adminToken: adminToken.get }), []);
+  const api = useMemo(
+    () => createApi({ adminToken: adminToken.get, companyKey: (id) => companyKeyOf(id).get() }),
+    [],
+  );
   // The first view is where the page opens; every view reached from there takes the focus.
   const [firstView] = useState(route.view);
   const navigated = useRef(false);

@@ -63,6 +63,8 @@ export interface ApiOptions {
   fetch?: typeof fetch;
   /** The operator token for GET /cluster, when one is known. */
   adminToken?: () => string | null;
+  /** The key entered for a company (publishable or secret), sent with its keyed calls. */
+  companyKey?: (companyId: number) => string | null;
 }
 
 type Query = Record<string, string | undefined>;
@@ -125,14 +127,14 @@ export function createApi(options: ApiOptions = {}) {
     return { status: response.status, body: (await response.json()) as T };
   }
 
+  const bearer = (credential: string | null | undefined): Record<string, string> =>
+    credential ? { authorization: `Bearer ${credential}` } : {};
+  // Only the calls of the company's own routes carry its key; the catalogue is public.
+  const keyed = (companyId: number) => bearer(options.companyKey?.(companyId));
+
   return {
     /** GET /cluster, with the operator token when there is one. */
-    cluster: () => {
-      const token = options.adminToken?.();
-      return call<ClusterStatus>('GET', '/cluster', {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-    },
+    cluster: () => call<ClusterStatus>('GET', '/cluster', { headers: bearer(options.adminToken?.()) }),
     company: (companyId: number) => call<Company>('GET', `/companies/${segment(companyId)}`),
     products: (companyId: number, query: ProductQuery = {}) =>
       call<ProductPage>('GET', `/companies/${segment(companyId)}/products`, { query }),
@@ -140,15 +142,20 @@ export function createApi(options: ApiOptions = {}) {
     placeOrder: (companyId: number, idempotencyKey: string, order: OrderIn) =>
       call<Order>('POST', `/companies/${segment(companyId)}/orders`, {
         body: order,
-        headers: { 'idempotency-key': idempotencyKey },
+        headers: { 'idempotency-key': idempotencyKey, ...keyed(companyId) },
       }),
     order: (companyId: number, orderId: number) =>
-      call<Order>('GET', `/companies/${segment(companyId)}/orders/${segment(orderId)}`),
+      call<Order>('GET', `/companies/${segment(companyId)}/orders/${segment(orderId)}`, {
+        headers: keyed(companyId),
+      }),
     cancelOrder: (companyId: number, orderId: number) =>
-      call<Order>('POST', `/companies/${segment(companyId)}/orders/${segment(orderId)}/cancel`),
+      call<Order>('POST', `/companies/${segment(companyId)}/orders/${segment(orderId)}/cancel`, {
+        headers: keyed(companyId),
+      }),
     customerOrders: (companyId: number, customerId: number, query: PageQuery = {}) =>
       call<OrderPage>('GET', `/companies/${segment(companyId)}/customers/${segment(customerId)}/orders`, {
         query,
+        headers: keyed(companyId),
       }),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * What the console remembers in the browser. The operator token, the cart, the pending
- * checkout and the customer stay in this tab (sessionStorage: gone when it closes);
+ * What the console remembers in the browser. The operator token, each company's key, the
+ * cart, the pending checkout and the customer stay in this tab (sessionStorage: gone when
+ * it closes);
  * the companies recently opened are kept across tabs (localStorage). A browser that
  * refuses storage (private modes) gets a console that forgets, not one that breaks.
  */
@@ -40,5 +41,8 @@ export const browserValue = <T>(key: string) => ({
   set: (value: T | null) => write(local, key, value),
 });
 
-/** The operator token GET /cluster asks for when ADMIN_TOKEN is configured. */
+/** The operator token (ADMIN_TOKEN) that GET /cluster asks for. */
 export const adminToken = tabValue<string>('adminToken');
+
+/** The key entered for a company's shop: its publishable key, or its secret key. */
+export const companyKeyOf = (companyId: number) => tabValue<string>(`key.${companyId}`);

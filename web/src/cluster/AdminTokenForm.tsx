@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
 
 /**
- * GET /cluster answered 401: this server has ADMIN_TOKEN configured. The token is asked
- * for here and kept in this tab only.
+ * GET /cluster answered 401: the cluster is for operators. The operator token is asked for
+ * here and kept in this tab only.
  */
 export function AdminTokenForm({
   refused,
   onToken,
 }: {
-  /** A token was sent and refused (rather than none sent yet). */
-  refused: boolean;
+  /** Why the token sent was refused (the problem's detail); null when none was sent yet. */
+  refused: string | null;
   onToken: (token: string) => void;
 }) {
   const [value, setValue] = useState('');
@@ -23,8 +23,8 @@ export function AdminTokenForm({
     >
       <p role="alert">
         {refused
-          ? 'The operator token was refused: the server expects the value of its ADMIN_TOKEN. Enter it again.'
-          : 'The cluster view is for operators: this server asks for its operator token (ADMIN_TOKEN) before it shows the cluster.'}
+          ? `The operator token was refused: ${refused}`
+          : 'The cluster view is for operators: enter the operator token (ADMIN_TOKEN; npm start prints the local one).'}
       </p>
       <p class="hint">The token is kept in this browser tab only, and sent with GET /cluster alone.</p>
       <div class="field-row">

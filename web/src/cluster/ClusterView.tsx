@@ -88,7 +88,7 @@ export function ClusterView({ api, focus }: { api: Api; focus: boolean }) {
 
       {unauthorized ? (
         <AdminTokenForm
-          refused={adminToken.get() !== null}
+          refused={adminToken.get() !== null && error instanceof ApiError ? error.message : null}
           onToken={(token) => {
             adminToken.set(token);
             setError(null);

@@ -14,6 +14,7 @@ export function Cart({
   lines,
   customer,
   busy,
+  canOrder,
   outcome,
   nameOf,
   onLines,
@@ -23,6 +24,8 @@ export function Cart({
   lines: CartLine[];
   customer: Customer;
   busy: boolean;
+  /** A key of the company is known: without one, checkout says what it needs. */
+  canOrder: boolean;
   outcome: CheckoutOutcome | null;
   nameOf: (productId: number) => string;
   onLines: (lines: CartLine[]) => void;
@@ -74,7 +77,7 @@ export function Cart({
         class="checkout"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!busy && lines.length > 0) onCheckout();
+          if (!busy && canOrder && lines.length > 0) onCheckout();
         }}
       >
         <div class="field">
@@ -101,7 +104,18 @@ export function Cart({
             onInput={(e) => onCustomer({ ...customer, name: e.currentTarget.value })}
           />
         </div>
-        <button type="submit" class="primary" disabled={busy || lines.length === 0} aria-disabled={busy}>
+        {canOrder ? null : (
+          <p class="hint" id="checkout-needs-key">
+            Placing an order needs a key of this company: enter it above.
+          </p>
+        )}
+        <button
+          type="submit"
+          class="primary"
+          disabled={busy || !canOrder || lines.length === 0}
+          aria-disabled={busy}
+          aria-describedby={canOrder ? undefined : 'checkout-needs-key'}
+        >
           {busy ? 'Placing the order…' : 'Place the order'}
         </button>
       </form>

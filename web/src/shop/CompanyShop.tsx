@@ -1,13 +1,16 @@
 /**
- * One company's shop: the company itself, then its products, the cart with checkout, and
- * the customer's orders. The cart, the customer and a checkout in flight are kept in this
- * tab, so a reload loses nothing and a retried checkout reuses its Idempotency-Key.
+ * One company's shop: the company itself and the key used for it, then its products, the
+ * cart with checkout, and the customer's orders. The key, the cart, the customer and a
+ * checkout in flight are kept in this tab, so a reload loses nothing and a retried checkout
+ * reuses its Idempotency-Key.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, ApiError, type Company, type Order, type OrderIn } from '../api';
 import { checkoutFor, keepKeyAfter } from '../checkout';
+import { companyKeyOf } from '../storage';
 import { ErrorNote } from '../ui';
 import { Cart, type CheckoutOutcome } from './Cart';
+import { KeyForm, kindOfKey } from './KeyForm';
 import {
   type CartLine,
   type Customer,
@@ -35,6 +38,8 @@ export function CompanyShop({
   const [customer, setCustomer] = useState<Customer>(
     () => customerOf(companyId).get() ?? { email: '', name: '', id: null },
   );
+  const [key, setKey] = useState<string | null>(() => companyKeyOf(companyId).get());
+  const keyKind = kindOfKey(key, companyId);
   const [outcome, setOutcome] = useState<CheckoutOutcome | null>(null);
   const [busy, setBusy] = useState(false);
   // Bumped when stock or orders change, so the lists ask again.
@@ -59,6 +64,7 @@ export function CompanyShop({
   }, [api, companyId]);
 
   useEffect(() => cartOf(companyId).set(cart), [companyId, cart]);
+  useEffect(() => companyKeyOf(companyId).set(key), [companyId, key]);
   useEffect(() => customerOf(companyId).set(customer), [companyId, customer]);
 
   const addToCart = (product: { id: number; name: string; priceCents: number }, quantity: number) => {
@@ -116,6 +122,15 @@ export function CompanyShop({
       <h3 class="company-name">
         {company.name} <span class="muted">company {company.id}</span>
       </h3>
+      <KeyForm
+        companyId={companyId}
+        current={key}
+        onKey={(next) => {
+          setKey(next);
+          setOutcome(null);
+          setChanges((n) => n + 1);
+        }}
+      />
       <div class="shop-grid">
         <Products
           api={api}
@@ -131,6 +146,7 @@ export function CompanyShop({
             lines={cart}
             customer={customer}
             busy={busy}
+            canOrder={keyKind !== null}
             outcome={outcome}
             nameOf={nameOf}
             onLines={(lines) => {
@@ -144,6 +160,7 @@ export function CompanyShop({
             api={api}
             companyId={companyId}
             customerId={customer.id}
+            canSee={keyKind === 'secret'}
             changes={changes}
             nameOf={nameOf}
             onCancelled={cancelled}

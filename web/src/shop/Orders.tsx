@@ -11,6 +11,7 @@ export function Orders({
   api,
   companyId,
   customerId,
+  canSee,
   changes,
   nameOf,
   onCancelled,
@@ -18,6 +19,8 @@ export function Orders({
   api: Api;
   companyId: number;
   customerId: number | null;
+  /** The company's secret key is known: a customer's orders are the merchant's to see. */
+  canSee: boolean;
   changes: number;
   nameOf: (productId: number) => string;
   onCancelled: (order: Order) => void;
@@ -28,7 +31,7 @@ export function Orders({
   const [working, setWorking] = useState<number | null>(null);
 
   useEffect(() => {
-    if (!customerId) return;
+    if (!customerId || !canSee) return;
     let live = true;
     api.customerOrders(companyId, customerId, { limit: String(PAGE_SIZE) }).then(
       (reply) => {
@@ -42,7 +45,7 @@ export function Orders({
     return () => {
       live = false;
     };
-  }, [api, companyId, customerId, changes]);
+  }, [api, companyId, customerId, canSee, changes]);
 
   const more = async () => {
     if (!customerId || !nextCursor) return;
@@ -76,7 +79,9 @@ export function Orders({
   return (
     <section class="panel orders" aria-labelledby="orders-heading">
       <h3 id="orders-heading">Your orders</h3>
-      {!customerId ? (
+      {!canSee ? (
+        <p class="hint">Seeing and cancelling orders needs the company's secret key.</p>
+      ) : !customerId ? (
         <p class="hint">Your orders appear here once you have placed one.</p>
       ) : (
         <>
