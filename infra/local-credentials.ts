@@ -9,7 +9,7 @@
  * starting shell to eval. Keys are printed to the terminal that asked, never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKey } from '../lib/auth/api-keys';
 import { readKeyText } from '../lib/auth/key-text';
@@ -78,6 +78,7 @@ runCli('credentials', async () => {
     };
   });
   const lines = NAMES.map((name) => `export ${name}='${credentials[name]}'`);
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   console.error(
     `== credentials (kept in ${path.relative(process.cwd(), file)}; in another shell: source it)`,

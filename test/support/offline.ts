@@ -19,8 +19,13 @@ export interface Offline {
  * Starts `serverless offline start --stage local` with `args` and `env`; resolves when it is
  * ready. The local stage takes ADMIN_TOKEN from the environment (serverless.yml).
  */
-export async function startOffline(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Offline> {
-  const port = await findFreePortRange(2);
+export async function startOffline(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  /** The HTTP port (the next one serves the Lambda API); default: two free ports. */
+  port?: number,
+): Promise<Offline> {
+  port ??= await findFreePortRange(2);
   const root = path.resolve(__dirname, '../..');
   const command = ['offline', 'start', '--stage', 'local', ...args];
   const child = spawn(path.join(root, 'node_modules/.bin/serverless'), command, {

@@ -29,6 +29,7 @@ function recording(reply: () => Response = () => Response.json({ items: [], next
   const sent: Sent[] = [];
   const api = createApi({
     adminToken: () => 'a-token-of-sixteen-chars',
+    companyKey: (companyId) => `ds_pk_${companyId}_${'k'.repeat(32)}`,
     fetch: async (input, init) => {
       sent.push({
         method: init?.method ?? 'GET',
@@ -92,6 +93,20 @@ describe('the console API client', () => {
     await api.company(7);
     expect(sent[0]?.headers.authorization).toBe('Bearer a-token-of-sixteen-chars');
     expect(sent[1]?.headers.authorization).toBeUndefined();
+  });
+
+  it("should send the company's key with every call of a route that needs one, and with no other", async () => {
+    const access = (request: Sent) =>
+      matchPath(request.url.pathname).find((m) => m.route.method.toUpperCase() === request.method)?.route
+        .access;
+    for (const [, call] of calls) {
+      sent.length = 0;
+      await call();
+      const request = sent[0] as Sent;
+      const keyed = access(request) === 'storefront' || access(request) === 'merchant';
+      if (keyed) expect(request.headers.authorization).toBe(`Bearer ds_pk_7_${'k'.repeat(32)}`);
+      else if (access(request) === 'public') expect(request.headers.authorization).toBeUndefined();
+    }
   });
 });
 

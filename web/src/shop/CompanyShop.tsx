@@ -64,7 +64,6 @@ export function CompanyShop({
   }, [api, companyId]);
 
   useEffect(() => cartOf(companyId).set(cart), [companyId, cart]);
-  useEffect(() => companyKeyOf(companyId).set(key), [companyId, key]);
   useEffect(() => customerOf(companyId).set(customer), [companyId, customer]);
 
   const addToCart = (product: { id: number; name: string; priceCents: number }, quantity: number) => {
@@ -126,6 +125,8 @@ export function CompanyShop({
         companyId={companyId}
         current={key}
         onKey={(next) => {
+          // Kept before the lists ask again: their requests read the key from the tab.
+          companyKeyOf(companyId).set(next);
           setKey(next);
           setOutcome(null);
           setChanges((n) => n + 1);

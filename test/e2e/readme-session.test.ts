@@ -1,0 +1,123 @@
+/**
+ * The README's quick-start session, run as written. The shop is made as `npm start` makes
+ * it: a new database set up and given the demo seed (`--demo`), the credentials made by
+ * infra/local-credentials.ts into a `.cluster/` folder, and serverless-offline serving the
+ * functions with that operator token. Then every command of the README's session block
+ * runs, in order, in one bash in the folder that holds `.cluster/`, and each one's output
+ * must be what the README shows, but for what differs from run to run: timestamps, request
+ * ids, and the random part of keys.
+ *
+ * README_SESSION=print prints the outputs instead of comparing them (to write the README).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findFreePortRange } from '../../infra/local-cluster';
+import { type Offline, startOffline } from '../support/offline';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+
+const root = path.join(__dirname, '../..');
+const START = '<!-- session: run by test/e2e/readme-session.test.ts -->';
+
+interface Step {
+  command: string;
+  expected: string;
+}
+
+/** The session block of the README: `$ ` commands (a trailing `\` continues one), each followed by its output. */
+function sessionSteps(readme: string): Step[] {
+  const from = readme.indexOf(START);
+  if (from < 0) throw new Error(`README.md has no session block (${START})`);
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(from))?.[1] ?? '';
+  const steps: Step[] = [];
+  const lines = block.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as string;
+    if (!line.startsWith('$ ')) {
+      const last = steps[steps.length - 1];
+      if (last) last.expected += `${line}\n`;
+      continue;
+    }
+    let command = line.slice(2);
+    while (command.endsWith('\\') && i + 1 < lines.length) {
+      i += 1;
+      command = `${command.slice(0, -1)}${(lines[i] as string).trim()}`;
+    }
+    steps.push({ command, expected: '' });
+  }
+  return steps.map((s) => ({ ...s, expected: s.expected.trimEnd() }));
+}
+
+/** What differs from run to run, made the same. */
+function normalize(text: string): string {
+  return text
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/(ds_(?:sk|pk)_\d+_)[0-9A-Za-z]{32}/g, '$1<random>')
+    .replace(/("prefix":"ds_(?:sk|pk)_\d+_)[0-9A-Za-z]{4}"/g, '$1<4>"');
+}
+
+const MARK = '@@step-ended@@';
+
+/** Runs every step in one bash (so `source` and variables carry on) and returns each one's output. */
+function runSession(steps: Step[], cwd: string): string[] {
+  const script = steps.map((s) => `${s.command}\necho; echo '${MARK}'`).join('\n');
+  const out = execFileSync('bash', ['-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    timeout: 120_000,
+  });
+  return out
+    .split(`${MARK}\n`)
+    .slice(0, steps.length)
+    .map((o) => o.trimEnd());
+}
+
+describe("the README's quick-start session", () => {
+  let scratch: ScratchDatabase;
+  let offline: Offline;
+  let dir: string;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(process.env.DATABASE_URL as string, 'distribushop_readme');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-readme-'));
+    const port = await findFreePortRange(2);
+    const env = {
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      CLUSTER_DIR: path.join(dir, '.cluster'),
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'error',
+    };
+    const tsx = path.join(root, 'node_modules/.bin/tsx');
+    execFileSync(tsx, ['infra/seed.ts', '--demo'], { cwd: root, env, stdio: 'pipe' });
+    execFileSync(tsx, ['infra/local-credentials.ts'], { cwd: root, env, stdio: 'pipe' });
+    const kept = readFileSync(path.join(dir, '.cluster/credentials.env'), 'utf8');
+    const adminToken = /^export ADMIN_TOKEN='([^']+)'$/m.exec(kept)?.[1];
+    offline = await startOffline(
+      { DATABASE_URL: scratch.url, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'error' },
+      [],
+      port,
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    offline?.stop();
+    await scratch?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should answer every command as the README shows', () => {
+    const steps = sessionSteps(readFileSync(path.join(root, 'README.md'), 'utf8'));
+    expect(steps.length).toBeGreaterThan(8);
+    const outputs = runSession(steps, dir);
+    if (process.env.README_SESSION === 'print') {
+      process.stdout.write(steps.map((s, i) => `$ ${s.command}\n${outputs[i]}`).join('\n'));
+    }
+    const seen = steps.map((s, i) => ({ command: s.command, output: normalize(outputs[i] ?? '') }));
+    const shown = steps.map((s) => ({ command: s.command, output: normalize(s.expected) }));
+    expect(seen).toEqual(shown);
+  }, 120_000);
+});
