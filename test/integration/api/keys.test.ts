@@ -9,7 +9,10 @@
  */
 process.env.API_KEY_CACHE_SECONDS = '1';
 
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { handler as createKeyHandler } from '../../../functions/keys/create';
 import { handler as listKeysHandler } from '../../../functions/keys/list';
 import { handler as revokeKeyHandler } from '../../../functions/keys/revoke';
@@ -147,6 +150,43 @@ describe('keys', () => {
     const waited = Date.now() - revokedAt;
     expect(status).toBe(401);
     expect(waited).toBeLessThanOrEqual(1_000 + 250);
+  });
+});
+
+describe('npm run tenant -- key', () => {
+  const tenant = async (...args: string[]) => {
+    const root = path.join(__dirname, '../../..');
+    const { stdout } = await promisify(execFile)(
+      path.join(root, 'node_modules/.bin/tsx'),
+      ['infra/tenant.ts', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'error' },
+      },
+    );
+    return stdout;
+  };
+
+  it('should make a key and print it once, list keys without their text, and revoke one', async () => {
+    const company = await newCompany();
+    const made = await tenant('key', 'create', String(company.id), '--publishable');
+    const key = new RegExp(`ds_pk_${company.id}_[0-9A-Za-z]{32}`).exec(made)?.[0] as string;
+    expect(key).toBeDefined();
+    const id = /key (\d+) of company/.exec(made)?.[1] as string;
+    const listed = await tenant('key', 'list', String(company.id));
+    expect(listed).toContain(`key ${id}`);
+    expect(listed).toContain(`${key.slice(0, `ds_pk_${company.id}_`.length + 4)}…`);
+    expect(listed).not.toContain(key);
+    expect(listed).toContain('active');
+    expect(await tenant('key', 'revoke', String(company.id), id)).toContain('is revoked');
+    expect(await tenant('key', 'list', String(company.id))).toMatch(/revoked \d{4}-/);
+    const refused = await invoke(placeOrderHandler, routes.placeOrder, {
+      params: { companyId: company.id },
+      headers: { 'idempotency-key': randomUUID() },
+      body: { customer: { email: 'cli@example.com', name: 'C' }, items: [{ productId: 1, quantity: 1 }] },
+      ...bearer(key),
+    });
+    expect(refused.status).toBe(401);
   });
 });
 
