@@ -117,7 +117,16 @@ describe("the README's quick-start session", () => {
       process.stdout.write(steps.map((s, i) => `$ ${s.command}\n${outputs[i]}`).join('\n'));
     }
     const seen = steps.map((s, i) => ({ command: s.command, output: normalize(outputs[i] ?? '') }));
-    const shown = steps.map((s) => ({ command: s.command, output: normalize(s.expected) }));
+    // The README shows the Citus cluster's health; on plain PostgreSQL that one line says so,
+    // and every other answer is the same.
+    const onThisTier = (text: string) =>
+      process.env.TEST_CITUS === '1'
+        ? text
+        : text.replace(
+            /"database":"citus","citusVersion":"[^"]+","activeWorkers":\d+/,
+            '"database":"plain","citusVersion":null,"activeWorkers":0',
+          );
+    const shown = steps.map((s) => ({ command: s.command, output: normalize(onThisTier(s.expected)) }));
     expect(seen).toEqual(shown);
   }, 120_000);
 });
