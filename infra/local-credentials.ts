@@ -83,9 +83,12 @@ runCli('credentials', async () => {
   console.error(
     `== credentials (kept in ${path.relative(process.cwd(), file)}; in another shell: source it)`,
   );
-  console.error(`   operator token (ADMIN_TOKEN)      ${credentials.ADMIN_TOKEN}`);
-  console.error(`   company ${credentials.COMPANY_ID}'s secret key          ${credentials.SECRET_KEY}`);
-  console.error(`   company ${credentials.COMPANY_ID}'s publishable key     ${credentials.PUBLISHABLE_KEY}`);
+  const shown: [string, string][] = [
+    ['operator token (ADMIN_TOKEN)', credentials.ADMIN_TOKEN],
+    [`company ${credentials.COMPANY_ID}'s secret key`, credentials.SECRET_KEY],
+    [`company ${credentials.COMPANY_ID}'s publishable key`, credentials.PUBLISHABLE_KEY],
+  ];
+  for (const [what, value] of shown) console.error(`   ${what.padEnd(32)} ${value}`);
   console.log(lines.join('\n'));
   return 0;
 });
