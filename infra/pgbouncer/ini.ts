@@ -66,8 +66,9 @@ export function composePgBouncerIni(bounds: SessionBounds): string {
     header: [
       'PgBouncer for docker compose (the `pgbouncer` service): transaction pooling in front of',
       'the coordinator, so that any number of function instances, each with its one',
-      `connection, share at most ${POOLER_POOL_SIZE} of the coordinator's per database. Rendered by`,
-      "infra/pgbouncer/ini.ts with lib/config.ts's defaults, as the local cluster's PgBouncer is.",
+      `connection, share at most ${POOLER_POOL_SIZE} of the coordinator's per database. This file is`,
+      "what infra/pgbouncer/ini.ts renders with lib/config.ts's defaults (the local cluster's",
+      'PgBouncer gets the same settings); test/unit/pgbouncer-ini.test.ts holds the two equal.',
     ],
     coordinator: { host: 'coordinator', port: 5432 },
     listen: { host: '0.0.0.0', port: 5432 },
