@@ -4,7 +4,6 @@
  * (refuses connections), a hung host (accepts them and never answers), and a host that
  * comes back under another address.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serverAccount } from './account';
@@ -48,8 +47,12 @@ export async function moveNode(dir: string, name: string, port: number): Promise
 async function nodeProcessIds(dir: string, name: string): Promise<number[]> {
   const state = await requireState(dir);
   const pidFile = path.join(nodeDir(state, findNode(state, name)), 'postmaster.pid');
-  if (!existsSync(pidFile)) return [];
-  const postmaster = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  let postmaster: number;
+  try {
+    postmaster = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return []; // not running (the server removes its pid file as it stops)
+  }
   const children: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -5,7 +5,6 @@
  * `pgbouncer` package) unless turned off; without it the functions connect to the
  * coordinator directly, and the state says why.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionBounds } from '../../lib/config';
@@ -37,11 +36,10 @@ function poolerFiles(state: Pick<ClusterState, 'dir'>) {
   };
 }
 
+/** PgBouncer's process id while it runs; null once it is gone (it removes its pid file as it ends). */
 async function poolerPid(state: Pick<ClusterState, 'dir'>): Promise<number | null> {
-  const file = poolerFiles(state).pid;
-  if (!existsSync(file)) return null;
-  const pid = Number((await readFile(file, 'utf8')).trim());
   try {
+    const pid = Number((await readFile(poolerFiles(state).pid, 'utf8')).trim());
     process.kill(pid, 0);
     return pid;
   } catch {
