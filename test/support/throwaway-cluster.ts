@@ -14,6 +14,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CitusMode,
   type ClusterState,
@@ -156,6 +157,22 @@ async function onNode(url: string, statements: string[]): Promise<void> {
   }
 }
 
+/**
+ * DROP DATABASE ... WITH (FORCE) ends the database's sessions but gives them five seconds
+ * to go; on a busy machine some take longer, and the drop fails with object_in_use. Ask again.
+ */
+async function dropDatabase(maintenanceUrl: string, ident: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await onNode(maintenanceUrl, [`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`]);
+      return;
+    } catch (error: unknown) {
+      if (attempt >= 5 || (error as { code?: unknown }).code !== '55006') throw error;
+      await sleep(1000);
+    }
+  }
+}
+
 /** Database `name` made afresh on every node of the cluster at `baseUrl` (its nodes from `pg_dist_node`). */
 async function makeDatabase(baseUrl: string, name: string): Promise<Started> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}" is not a plain name`);
@@ -180,8 +197,7 @@ async function makeDatabase(baseUrl: string, name: string): Promise<Started> {
   );
   const ident = quoteIdentifier(name);
   const remove = async () => {
-    for (const node of nodes)
-      await onNode(node.maintenance, [`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`]);
+    for (const node of nodes) await dropDatabase(node.maintenance, ident);
   };
   await remove();
   for (const node of nodes) {
