@@ -177,9 +177,11 @@ async function dropDatabase(maintenanceUrl: string, ident: string): Promise<void
 async function makeDatabase(baseUrl: string, name: string): Promise<Started> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}" is not a plain name`);
   const base = openBulkSession(baseUrl, { applicationName: 'distribushop-scratch' });
+  let citus: boolean;
   let workers: { host: string; port: number }[] = [];
   try {
-    if ((await base.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'")).length > 0) {
+    citus = (await base.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'")).length > 0;
+    if (citus) {
       workers = await base.query<{ host: string; port: number }>(
         `SELECT nodename AS host, nodeport::int AS port FROM pg_dist_node
           WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid`,
@@ -202,7 +204,7 @@ async function makeDatabase(baseUrl: string, name: string): Promise<Started> {
   await remove();
   for (const node of nodes) {
     await onNode(node.maintenance, [`CREATE DATABASE ${ident}`]);
-    if (workers.length > 0) await onNode(node.target, ['CREATE EXTENSION IF NOT EXISTS citus']);
+    if (citus) await onNode(node.target, ['CREATE EXTENSION IF NOT EXISTS citus']);
   }
   const url = withDatabase(baseUrl, name);
   return {
