@@ -33,7 +33,6 @@ export async function benchCluster(): Promise<BenchCluster> {
   console.log('no DATABASE_URL: starting a throwaway cluster');
   const cluster = await startThrowaway({ database: 'distribushop' });
   console.log(`started a throwaway cluster in ${cluster.dir}`);
-  await cluster.db.close();
   return {
     url: cluster.url,
     functionsUrl: cluster.functionsUrl,

@@ -26,8 +26,8 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
     summary = await setupCluster(loadConfig());
   } else {
+    // Stopped and removed by global-teardown.ts, which finds it by TEST_CLUSTER_DIR.
     const cluster = await startThrowaway({ database: 'distribushop_test' });
-    await cluster.db.close();
     summary = cluster.summary;
     Object.assign(process.env, cluster.env);
     // PgBouncer in front of the coordinator, when installed: the pooler tests use it.

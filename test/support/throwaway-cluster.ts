@@ -261,8 +261,11 @@ export async function startThrowaway(options: ThrowawayOptions): Promise<Throwaw
     config,
     setup: async (extra) => setupCluster(await config(extra)),
     async destroy() {
-      await db.close();
-      await started.remove();
+      try {
+        await db.close();
+      } finally {
+        await started.remove();
+      }
     },
     ...started.local,
   };
