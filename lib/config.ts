@@ -53,10 +53,10 @@ export const databaseSection = z.object({
 });
 
 /**
- * The bounds of a function's session that cannot travel as startup parameters through a
+ * The bounds of a function's connection that cannot travel as startup parameters through a
  * transaction pooler: PgBouncer sets them on each server connection instead.
  */
-export const sessionBoundsSection = databaseSection.pick({
+export const connectionBoundsSection = databaseSection.pick({
   DB_STATEMENT_TIMEOUT_MS: true,
   DB_NODE_CONNECT_TIMEOUT_MS: true,
 });
@@ -135,8 +135,8 @@ export const localClusterSection = z.object({
   CLUSTER_POOLER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
   PG_BIN: z.string().trim().min(1).optional(),
-  /** The session bounds the launcher's PgBouncer sets for the functions. */
-  ...sessionBoundsSection.shape,
+  /** The connection bounds the launcher's PgBouncer sets for the functions. */
+  ...connectionBoundsSection.shape,
 });
 
 /** The benchmark (`npm run bench`): a running cluster to measure instead of a throwaway one. */
@@ -171,7 +171,7 @@ export type DbConfig = z.infer<typeof databaseSection>;
 export type LocalClusterConfig = z.infer<typeof localClusterSection>;
 export type CliConfig = z.infer<typeof cliSection>;
 export type BenchConfig = z.infer<typeof benchSection>;
-export type SessionBounds = z.infer<typeof sessionBoundsSection>;
+export type ConnectionBounds = z.infer<typeof connectionBoundsSection>;
 export type LogLevel = z.infer<typeof logLevels>;
 
 export class ConfigError extends Error {

@@ -69,7 +69,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
     mode: options.pooler,
     port: options.poolerPort,
     freePorts: options.port === 0,
-    bounds: options.sessionBounds,
+    bounds: options.connectionBounds,
     log: options.log,
   });
   await writeState(state);
@@ -85,7 +85,7 @@ export async function stopCluster(
   if (state) {
     await stopPooler(state, opts.log);
     const account = await serverAccount(state.user);
-    // A frozen node would never finish a fast shutdown, nor would a node whose sessions
+    // A frozen node would never finish a fast shutdown, nor would a node whose backends
     // wait on a frozen one: thaw them all first.
     for (const node of allNodes(state)) await thawNode(dir, node.name);
     for (const node of [...state.workers, state.coordinator]) {

@@ -89,7 +89,7 @@ export async function startNode(
   });
 }
 
-/** Stops a running node (fast shutdown: sessions are ended) and waits until it is down. */
+/** Stops a running node (fast shutdown: connections are ended) and waits until it is down. */
 export async function stopNode(state: ClusterState, account: ServerAccount, node: NodeAddress) {
   if (!(await nodeRunning(state, account, node))) return;
   await runAs(account, pgCtl(state), ['stop', '-D', nodeDir(state, node), '-m', 'fast', '-w', '-t', '60']);

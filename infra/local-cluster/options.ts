@@ -1,6 +1,6 @@
 /** What a cluster is started with: the launcher's settings (CLUSTER_*, PG_BIN), as values. */
 import path from 'node:path';
-import type { LocalClusterConfig, SessionBounds } from '../../lib/config';
+import type { ConnectionBounds, LocalClusterConfig } from '../../lib/config';
 
 export type CitusMode = LocalClusterConfig['CLUSTER_CITUS'];
 export type PoolerMode = LocalClusterConfig['CLUSTER_POOLER'];
@@ -22,8 +22,8 @@ export interface ClusterOptions {
   pooler: PoolerMode;
   /** PgBouncer's port; default the coordinator's port - 1, or a free one when `port` is 0. */
   poolerPort?: number;
-  /** The functions' session bounds, which PgBouncer sets on each server connection. */
-  sessionBounds: SessionBounds;
+  /** The functions' connection bounds, which PgBouncer sets on each server connection. */
+  connectionBounds: ConnectionBounds;
   /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
   pgBin?: string;
   /** When run as root, the unprivileged user the servers run as. */
@@ -54,7 +54,7 @@ export function clusterOptions(
     fast: settings.CLUSTER_FAST,
     pooler: settings.CLUSTER_POOLER,
     poolerPort: settings.CLUSTER_POOLER_PORT,
-    sessionBounds: {
+    connectionBounds: {
       DB_STATEMENT_TIMEOUT_MS: settings.DB_STATEMENT_TIMEOUT_MS,
       DB_NODE_CONNECT_TIMEOUT_MS: settings.DB_NODE_CONNECT_TIMEOUT_MS,
     },

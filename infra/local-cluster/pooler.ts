@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SessionBounds } from '../../lib/config';
+import type { ConnectionBounds } from '../../lib/config';
 import { POOLER_POOL_SIZE, pgbouncerIni } from '../pgbouncer/ini';
 import { giveTo, runAs, type ServerAccount } from './account';
 import { findPgBouncer } from './binaries';
@@ -20,8 +20,8 @@ export interface PoolerOptions {
   /** PgBouncer's port; default the coordinator's port - 1, or a free one when the cluster's ports were picked free. */
   port?: number;
   freePorts: boolean;
-  /** The functions' session bounds, which PgBouncer sets on every server connection. */
-  bounds: SessionBounds;
+  /** The functions' connection bounds, which PgBouncer sets on every server connection. */
+  bounds: ConnectionBounds;
   log: (line: string) => void;
 }
 

@@ -4,7 +4,7 @@
  * test/unit/pgbouncer-ini.test.ts holds equal to what this renders with lib/config.ts's
  * defaults): transaction pooling in front of the coordinator for every database on it.
  */
-import type { SessionBounds } from '../../lib/config';
+import type { ConnectionBounds } from '../../lib/config';
 
 /** The coordinator connections PgBouncer opens for one database: the bound the functions stay within. */
 export const POOLER_POOL_SIZE = 16;
@@ -16,8 +16,8 @@ export interface PgBouncerIni {
   coordinator: { host: string; port: number };
   listen: { host: string; port: number };
   authFile: string;
-  /** The functions' session bounds, set on each server connection. */
-  bounds: SessionBounds;
+  /** The functions' connection bounds, set on each server connection. */
+  bounds: ConnectionBounds;
   /** PgBouncer's log and pid files; left out, it logs to stderr and writes no pid file (a container). */
   logfile?: string;
   pidfile?: string;
@@ -31,7 +31,7 @@ export function pgbouncerIni(ini: PgBouncerIni): string {
   return `${[
     ...ini.header.map((line) => `; ${line}`),
     '[databases]',
-    "; Every database on the coordinator. The functions' per-session bounds cannot travel as",
+    "; Every database on the coordinator. The functions' per-connection bounds cannot travel as",
     '; startup parameters through a transaction pooler, so each server connection gets them',
     '; here (DB_STATEMENT_TIMEOUT_MS and DB_NODE_CONNECT_TIMEOUT_MS).',
     `* = host=${ini.coordinator.host} port=${ini.coordinator.port} connect_query='${connectQuery}'`,
@@ -61,7 +61,7 @@ export function pgbouncerIni(ini: PgBouncerIni): string {
 }
 
 /** docker compose's `pgbouncer` service, in front of the `coordinator` service. */
-export function composePgBouncerIni(bounds: SessionBounds): string {
+export function composePgBouncerIni(bounds: ConnectionBounds): string {
   return pgbouncerIni({
     header: [
       'PgBouncer for docker compose (the `pgbouncer` service): transaction pooling in front of',

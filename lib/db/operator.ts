@@ -3,7 +3,7 @@
  * questions to each worker. It is the request path's database with an operator's bounds,
  * because operator statements (applying the bundle, moving shards, ANALYZE) may run far
  * longer than a request may, and it says who it is in `application_name`, so that
- * `pg_stat_activity` tells operator sessions from the functions'.
+ * `pg_stat_activity` tells operator connections from the functions'.
  */
 import type { DbConfig } from '../config';
 import { createDb, type Db } from './index';

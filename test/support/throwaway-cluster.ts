@@ -158,7 +158,7 @@ async function onNode(url: string, statements: string[]): Promise<void> {
 }
 
 /**
- * DROP DATABASE ... WITH (FORCE) ends the database's sessions but gives them five seconds
+ * DROP DATABASE ... WITH (FORCE) ends the database's connections but gives them five seconds
  * to go; on a busy machine some take longer, and the drop fails with object_in_use. Ask again.
  */
 async function dropDatabase(maintenanceUrl: string, ident: string): Promise<void> {
