@@ -1,8 +1,19 @@
-/** The command-line entry points' common ending: exit with main's code, or say why it failed and exit 1. */
-import { type Config, loadCliConfig, loadConfig } from '../lib/config';
-import { createDb, type Db } from '../lib/db';
+/**
+ * What the command-line entry points share: their common ending (exit with main's code, or
+ * say why it failed and exit 1), and the cluster a command works on with its database.
+ */
+import {
+  type Config,
+  type LogLevel,
+  loadCliConfig,
+  loadConfig,
+  loadLocalClusterConfig,
+  setDefaultLogLevel,
+} from '../lib/config';
+import type { Db } from '../lib/db';
 import { databaseError } from '../lib/db/errors';
-import { databaseUrl, optionsFromEnv, readState, workerHosts } from './local-cluster';
+import { type OperatorDbOptions, operatorDb } from '../lib/db/operator';
+import { type ClusterState, clusterDir, databaseUrl, readState, workerHosts } from './local-cluster';
 
 /** The whole message of whatever was thrown: setup's carries its summary on the lines after the first. */
 function errorText(error: unknown): string {
@@ -10,8 +21,17 @@ function errorText(error: unknown): string {
   return fields?.message || fields?.code || String(error);
 }
 
+export interface CliOptions {
+  /**
+   * The level to log at unless LOG_LEVEL says otherwise: `error` for a command whose output
+   * says what happened, and whose slow statements are expected.
+   */
+  logLevel?: LogLevel;
+}
+
 /** Runs `main`; `name` starts the failure line (`setup failed: ...`). DEBUG=1 adds the stack. */
-export function runCli(name: string, main: () => Promise<number>): void {
+export function runCli(name: string, main: () => Promise<number>, options: CliOptions = {}): void {
+  if (options.logLevel) setDefaultLogLevel(options.logLevel);
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
@@ -23,32 +43,35 @@ export function runCli(name: string, main: () => Promise<number>): void {
   );
 }
 
-/**
- * The configuration of a command that works on any cluster: DATABASE_URL, or the local
- * cluster's (and its workers) when DATABASE_URL is unset.
- */
-export function operationsConfig(): Config {
-  const env = { ...process.env };
-  if (!env.DATABASE_URL) {
-    const state = readState(optionsFromEnv().dir);
-    if (state) {
-      env.DATABASE_URL = databaseUrl(state);
-      env.WORKER_HOSTS ??= workerHosts(state);
-    }
-  }
-  return loadConfig(env);
+export interface OperationsTarget {
+  cfg: Config;
+  /** The local cluster, when the command works on it (DATABASE_URL is unset and one is started). */
+  local: ClusterState | null;
 }
 
 /**
- * Runs `work` with a database of its own at operationsConfig()'s URL, without a statement
- * timeout (shard moves take as long as they take), closed at the end.
+ * The cluster a command that works on any cluster works on: DATABASE_URL's, or the local
+ * cluster's (and its workers) when DATABASE_URL is unset.
  */
-export async function withOperationsDb<T>(work: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = operationsConfig();
-  const db = createDb(
-    { ...cfg, DB_POOL_MAX: 4, DB_STATEMENT_TIMEOUT_MS: 0 },
-    { applicationName: 'distribushop-cli' },
-  );
+export async function operationsTarget(env: NodeJS.ProcessEnv = process.env): Promise<OperationsTarget> {
+  const local = env.DATABASE_URL ? null : await readState(clusterDir(loadLocalClusterConfig(env)));
+  if (!local) return { cfg: loadConfig(env), local: null };
+  const cfg = loadConfig({ WORKER_HOSTS: workerHosts(local), ...env, DATABASE_URL: databaseUrl(local) });
+  return { cfg, local };
+}
+
+/**
+ * Runs `work` with an operator's database of its own on operationsTarget()'s cluster:
+ * without a statement timeout (shard moves take as long as they take), closed at the end.
+ * `target` replaces the cluster found (after a worker was added, say).
+ */
+export async function withOperationsDb<T>(
+  work: (db: Db, cfg: Config) => Promise<T>,
+  options: Partial<OperatorDbOptions> & { target?: OperationsTarget } = {},
+): Promise<T> {
+  const { target, ...dbOptions } = options;
+  const { cfg } = target ?? (await operationsTarget());
+  const db = operatorDb(cfg, { name: 'distribushop-cli', poolMax: 4, ...dbOptions });
   try {
     return await work(db, cfg);
   } finally {

@@ -14,19 +14,21 @@ import { formatSummary, setupCluster } from '../lib/cluster/setup';
 import { clusterStatus as databaseStatus, formatClusterStatus } from '../lib/cluster/status';
 import { parseHostPort } from '../lib/cluster/workers';
 import { removeWorker } from '../lib/cluster/workers-admin';
-import { runCli, withOperationsDb } from './cli';
+import { loadLocalClusterConfig } from '../lib/config';
+import { operationsTarget, runCli, withOperationsDb } from './cli';
 import {
   addWorker,
+  clusterOptions,
   clusterStatus,
   databaseUrl,
   describeCluster,
-  optionsFromEnv,
+  freezeNode,
   readState,
-  signalNode,
   startCluster,
   startNodeByName,
   stopCluster,
   stopNodeByName,
+  thawNode,
   workerHosts,
 } from './local-cluster';
 
@@ -43,9 +45,7 @@ const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(s
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv;
-  // Shard moves are slow statements by nature; the commands say what happened.
-  process.env.LOG_LEVEL ??= 'error';
-  const options = optionsFromEnv();
+  const options = clusterOptions(loadLocalClusterConfig());
   switch (command) {
     case 'start': {
       const state = await startCluster(options);
@@ -56,12 +56,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'stop':
-      stopCluster(options.dir, { destroy: flags.includes('--destroy'), log: options.log });
+      await stopCluster(options.dir, { destroy: flags.includes('--destroy'), log: options.log });
       console.log(flags.includes('--destroy') ? `stopped and removed ${options.dir}` : 'stopped');
       return 0;
     case 'status': {
       // The local cluster's processes, when there is one and DATABASE_URL does not point elsewhere.
-      const local = process.env.DATABASE_URL ? null : clusterStatus(options.dir);
+      const target = await operationsTarget();
+      const local = target.local && (await clusterStatus(options.dir));
       if (local) {
         console.log(describeCluster(local.state));
         for (const node of local.nodes) {
@@ -72,15 +73,20 @@ async function main(argv: string[]): Promise<number> {
         console.log('');
         if (!local.nodes.find((n) => n.name === 'coordinator')?.running) return 1;
       }
-      return withOperationsDb(async (db) => {
-        const status = await databaseStatus(db);
-        console.log(flags.includes('--json') ? JSON.stringify(status, null, 2) : formatClusterStatus(status));
-        return status.nodes.every((n) => n.state === 'active') ? 0 : 1;
-      });
+      return withOperationsDb(
+        async (db) => {
+          const status = await databaseStatus(db);
+          console.log(
+            flags.includes('--json') ? JSON.stringify(status, null, 2) : formatClusterStatus(status),
+          );
+          return status.nodes.every((n) => n.state === 'active') ? 0 : 1;
+        },
+        { target },
+      );
     }
     case 'url':
     case 'env': {
-      const state = readState(options.dir);
+      const state = await readState(options.dir);
       if (!state) {
         console.error(`no cluster in ${options.dir} (npm run cluster -- start)`);
         return 1;
@@ -95,12 +101,20 @@ async function main(argv: string[]): Promise<number> {
     case 'add-worker': {
       const { node, state } = await addWorker(options.dir, { fast: options.fast, log: options.log });
       console.log(`started ${node.name} on ${node.host}:${node.port}; registering it`);
-      process.env.WORKER_HOSTS = workerHosts(state);
-      return withOperationsDb(async (db, cfg) => {
-        console.log(formatSummary(await setupCluster(cfg, db)));
-        if (flags.includes('--wait')) await waitForRebalance(db, printStatus);
-        return 0;
-      });
+      // Every local worker, the new one among them, whatever WORKER_HOSTS says.
+      const { cfg } = await operationsTarget();
+      const target = {
+        cfg: { ...cfg, WORKER_HOSTS: state.workers.map((w) => `${w.host}:${w.port}`) },
+        local: state,
+      };
+      return withOperationsDb(
+        async (db, config) => {
+          console.log(formatSummary(await setupCluster(config, db)));
+          if (flags.includes('--wait')) await waitForRebalance(db, printStatus);
+          return 0;
+        },
+        { target },
+      );
     }
     case 'stop-node':
     case 'start-node':
@@ -111,9 +125,13 @@ async function main(argv: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
       }
-      if (command === 'stop-node') stopNodeByName(options.dir, name);
-      else if (command === 'start-node') startNodeByName(options.dir, name);
-      else signalNode(options.dir, name, command === 'freeze' ? 'SIGSTOP' : 'SIGCONT');
+      const act = {
+        'stop-node': stopNodeByName,
+        'start-node': startNodeByName,
+        freeze: freezeNode,
+        thaw: thawNode,
+      };
+      await act[command](options.dir, name);
       console.log(`${command} ${name}: done`);
       return 0;
     }
@@ -147,4 +165,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-runCli('cluster', () => main(process.argv.slice(2)));
+// Shard moves are slow statements by nature; the commands say what happened.
+runCli('cluster', () => main(process.argv.slice(2)), { logLevel: 'error' });

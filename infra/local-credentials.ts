@@ -13,9 +13,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKey } from '../lib/auth/api-keys';
 import { readKeyText } from '../lib/auth/key-text';
+import { loadLocalClusterConfig } from '../lib/config';
 import type { Db } from '../lib/db';
 import { runCli, withOperationsDb } from './cli';
-import { optionsFromEnv } from './local-cluster';
+import { clusterDir } from './local-cluster';
 
 interface Credentials {
   API: string;
@@ -59,36 +60,40 @@ async function demoCompany(db: Db): Promise<number> {
   return (made.rows[0] as { id: number }).id;
 }
 
-runCli('credentials', async () => {
-  const file = path.join(optionsFromEnv().dir, 'credentials.env');
-  const kept = readKept(file);
-  const api = `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`;
-  const credentials = await withOperationsDb(async (db): Promise<Credentials> => {
-    const keysKnown = (await known(db, kept.SECRET_KEY)) && (await known(db, kept.PUBLISHABLE_KEY));
-    if (keysKnown && kept.ADMIN_TOKEN && kept.COMPANY_ID && kept.SECRET_KEY && kept.PUBLISHABLE_KEY) {
-      return { ...(kept as Credentials), API: api };
-    }
-    const companyId = await demoCompany(db);
-    return {
-      API: api,
-      ADMIN_TOKEN: kept.ADMIN_TOKEN ?? randomBytes(32).toString('base64url'),
-      COMPANY_ID: String(companyId),
-      SECRET_KEY: (await createKey(companyId, 'secret', db)).key,
-      PUBLISHABLE_KEY: (await createKey(companyId, 'publishable', db)).key,
-    };
-  });
-  const lines = NAMES.map((name) => `export ${name}='${credentials[name]}'`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  console.error(
-    `== credentials (kept in ${path.relative(process.cwd(), file)}; in another shell: source it)`,
-  );
-  const shown: [string, string][] = [
-    ['operator token (ADMIN_TOKEN)', credentials.ADMIN_TOKEN],
-    [`company ${credentials.COMPANY_ID}'s secret key`, credentials.SECRET_KEY],
-    [`company ${credentials.COMPANY_ID}'s publishable key`, credentials.PUBLISHABLE_KEY],
-  ];
-  for (const [what, value] of shown) console.error(`   ${what.padEnd(32)} ${value}`);
-  console.log(lines.join('\n'));
-  return 0;
-});
+runCli(
+  'credentials',
+  async () => {
+    const file = path.join(clusterDir(loadLocalClusterConfig()), 'credentials.env');
+    const kept = readKept(file);
+    const api = `http://127.0.0.1:${process.env.HTTP_PORT ?? 3000}`;
+    const credentials = await withOperationsDb(async (db): Promise<Credentials> => {
+      const keysKnown = (await known(db, kept.SECRET_KEY)) && (await known(db, kept.PUBLISHABLE_KEY));
+      if (keysKnown && kept.ADMIN_TOKEN && kept.COMPANY_ID && kept.SECRET_KEY && kept.PUBLISHABLE_KEY) {
+        return { ...(kept as Credentials), API: api };
+      }
+      const companyId = await demoCompany(db);
+      return {
+        API: api,
+        ADMIN_TOKEN: kept.ADMIN_TOKEN ?? randomBytes(32).toString('base64url'),
+        COMPANY_ID: String(companyId),
+        SECRET_KEY: (await createKey(companyId, 'secret', db)).key,
+        PUBLISHABLE_KEY: (await createKey(companyId, 'publishable', db)).key,
+      };
+    });
+    const lines = NAMES.map((name) => `export ${name}='${credentials[name]}'`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    console.error(
+      `== credentials (kept in ${path.relative(process.cwd(), file)}; in another shell: source it)`,
+    );
+    const shown: [string, string][] = [
+      ['operator token (ADMIN_TOKEN)', credentials.ADMIN_TOKEN],
+      [`company ${credentials.COMPANY_ID}'s secret key`, credentials.SECRET_KEY],
+      [`company ${credentials.COMPANY_ID}'s publishable key`, credentials.PUBLISHABLE_KEY],
+    ];
+    for (const [what, value] of shown) console.error(`   ${what.padEnd(32)} ${value}`);
+    console.log(lines.join('\n'));
+    return 0;
+  },
+  { logLevel: 'error' },
+);

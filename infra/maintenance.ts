@@ -1,18 +1,16 @@
 /**
  * `npm run maintenance [-- --only STEP[,STEP]]`: the maintenance job from the command line,
- * against DATABASE_URL. Prints a summary table; exit 0 when every step was ok, 1 when one
+ * against DATABASE_URL, or the local cluster when that is unset. Prints a summary table; exit 0 when every step was ok, 1 when one
  * failed (the others still ran), 2 for bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
-import { createDb } from '../lib/db';
 import {
   formatMaintenanceReport,
   MAINTENANCE_STEPS,
   type MaintenanceStep,
   runMaintenance,
 } from '../lib/jobs/maintenance';
-import { runCli } from './cli';
+import { runCli, withOperationsDb } from './cli';
 
 const USAGE = `usage: npm run maintenance [-- --only STEP[,STEP...]]
 steps, in the order they run: ${MAINTENANCE_STEPS.join(', ')}`;
@@ -31,32 +29,29 @@ function parseOnly(argv: string[]): MaintenanceStep[] | undefined | null {
   return named as MaintenanceStep[];
 }
 
-runCli('maintenance failed', async () => {
-  let only: MaintenanceStep[] | undefined | null;
-  try {
-    only = parseOnly(process.argv.slice(2));
-  } catch (error: unknown) {
-    console.error(`maintenance: ${(error as { message?: string }).message}\n${USAGE}`);
-    return 2;
-  }
-  if (only === null) {
-    console.log(USAGE);
-    return 0;
-  }
-  // Each step's result is in the table; slow statements are expected here.
-  process.env.LOG_LEVEL ??= 'error';
-  const cfg = loadConfig();
-  const database = createDb(
-    { ...cfg, DB_POOL_MAX: 1, DB_STATEMENT_TIMEOUT_MS: 0 },
-    {
-      applicationName: 'distribushop-maintenance',
-    },
-  );
-  try {
-    const report = await runMaintenance(database, { only });
-    console.log(formatMaintenanceReport(report));
-    return report.ok ? 0 : 1;
-  } finally {
-    await database.close();
-  }
-});
+// Each step's result is in the table; slow statements are expected here.
+runCli(
+  'maintenance failed',
+  async () => {
+    let only: MaintenanceStep[] | undefined | null;
+    try {
+      only = parseOnly(process.argv.slice(2));
+    } catch (error: unknown) {
+      console.error(`maintenance: ${(error as { message?: string }).message}\n${USAGE}`);
+      return 2;
+    }
+    if (only === null) {
+      console.log(USAGE);
+      return 0;
+    }
+    return withOperationsDb(
+      async (database) => {
+        const report = await runMaintenance(database, { only });
+        console.log(formatMaintenanceReport(report));
+        return report.ok ? 0 : 1;
+      },
+      { name: 'distribushop-maintenance', poolMax: 1 },
+    );
+  },
+  { logLevel: 'error' },
+);

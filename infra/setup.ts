@@ -2,10 +2,13 @@
 import { formatSummary, setupCluster } from '../lib/cluster/setup';
 import { runCli } from './cli';
 
-runCli('setup failed', async () => {
-  // Slow-statement warnings are expected while the bundle runs; the summary says what happened.
-  process.env.LOG_LEVEL ??= 'error';
-  const summary = await setupCluster();
-  console.log(formatSummary(summary));
-  return 0;
-});
+// Slow-statement warnings are expected while the bundle runs; the summary says what happened.
+runCli(
+  'setup failed',
+  async () => {
+    const summary = await setupCluster();
+    console.log(formatSummary(summary));
+    return 0;
+  },
+  { logLevel: 'error' },
+);

@@ -63,47 +63,47 @@ function usage(): number {
   return 2;
 }
 
-runCli('tenant', async () => {
-  const [command, id, ...flags] = process.argv.slice(2);
-  if (command === 'key') {
-    process.env.LOG_LEVEL ??= 'error';
-    return withOperationsDb((db) => keys(db, process.argv.slice(3)));
-  }
-  if (!command || !['where', 'isolate'].includes(command) || !id || !ID.test(id)) return usage();
-  const companyId = Number(id);
-  process.env.LOG_LEVEL ??= 'error';
-  return withOperationsDb(async (db) => {
-    if (command === 'where') {
-      const where = await tenantPlacement(db, companyId);
-      if (!where) {
+runCli(
+  'tenant',
+  async () => {
+    const [command, id, ...flags] = process.argv.slice(2);
+    if (command === 'key') return withOperationsDb((db) => keys(db, process.argv.slice(3)));
+    if (!command || !['where', 'isolate'].includes(command) || !id || !ID.test(id)) return usage();
+    const companyId = Number(id);
+    return withOperationsDb(async (db) => {
+      if (command === 'where') {
+        const where = await tenantPlacement(db, companyId);
+        if (!where) {
+          console.log(
+            `company ${companyId}: not distributed (plain PostgreSQL): every company is on the one node`,
+          );
+          return 0;
+        }
         console.log(
-          `company ${companyId}: not distributed (plain PostgreSQL): every company is on the one node`,
+          `company ${companyId}: shard ${where.shardId} on worker ${where.host}:${where.port} (${where.sharedWith === 'alone' ? 'a shard of its own' : 'shared with other companies'})`,
+        );
+        return 0;
+      }
+      const nonBlocking = flags.includes('--non-blocking-split');
+      console.log(
+        `isolating company ${companyId} (${nonBlocking ? 'non-blocking split' : 'the split holds writes to its shard group while it runs; reads go on'})`,
+      );
+      const result = await isolateTenant(db, companyId, { splitMode: nonBlocking ? 'auto' : 'block_writes' });
+      if (!result.isolated) {
+        console.log(
+          `company ${companyId} already has shard ${result.before.shardId} of its own on ${result.before.host}:${result.before.port}`,
         );
         return 0;
       }
       console.log(
-        `company ${companyId}: shard ${where.shardId} on worker ${where.host}:${where.port} (${where.sharedWith === 'alone' ? 'a shard of its own' : 'shared with other companies'})`,
+        `before: shard ${result.before.shardId} on ${result.before.host}:${result.before.port}, shared`,
       );
-      return 0;
-    }
-    const nonBlocking = flags.includes('--non-blocking-split');
-    console.log(
-      `isolating company ${companyId} (${nonBlocking ? 'non-blocking split' : 'the split holds writes to its shard group while it runs; reads go on'})`,
-    );
-    const result = await isolateTenant(db, companyId, { splitMode: nonBlocking ? 'auto' : 'block_writes' });
-    if (!result.isolated) {
       console.log(
-        `company ${companyId} already has shard ${result.before.shardId} of its own on ${result.before.host}:${result.before.port}`,
+        `after:  shard ${result.after.shardId} on ${result.after.host}:${result.after.port}, its own` +
+          (result.movedTo ? ` (moved to the least loaded worker)` : ' (no worker holds less data)'),
       );
       return 0;
-    }
-    console.log(
-      `before: shard ${result.before.shardId} on ${result.before.host}:${result.before.port}, shared`,
-    );
-    console.log(
-      `after:  shard ${result.after.shardId} on ${result.after.host}:${result.after.port}, its own` +
-        (result.movedTo ? ` (moved to the least loaded worker)` : ' (no worker holds less data)'),
-    );
-    return 0;
-  });
-});
+    });
+  },
+  { logLevel: 'error' },
+);

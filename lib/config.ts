@@ -52,6 +52,15 @@ export const databaseSection = z.object({
   DB_NODE_CONNECT_TIMEOUT_MS: intFromEnv(1_500, 100, 60_000),
 });
 
+/**
+ * The bounds of a function's connection that cannot travel as startup parameters through a
+ * transaction pooler: PgBouncer sets them on each server connection instead.
+ */
+export const connectionBoundsSection = databaseSection.pick({
+  DB_STATEMENT_TIMEOUT_MS: true,
+  DB_NODE_CONNECT_TIMEOUT_MS: true,
+});
+
 /** The HTTP functions. */
 export const httpSection = z.object({
   MAX_BODY_BYTES: intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
@@ -106,8 +115,10 @@ export const httpSection = z.object({
   CONSOLE_DIR: z.string().trim().min(1).optional(),
 });
 
+const logLevels = z.enum(['debug', 'info', 'warn', 'error', 'silent']);
+
 export const logSection = z.object({
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: logLevels.default('info'),
 });
 
 /** Cluster setup (the setup function, `npm run setup`, `./init.sh`). */
@@ -165,6 +176,15 @@ export const localClusterSection = z.object({
   CLUSTER_POOLER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations. */
   PG_BIN: z.string().trim().min(1).optional(),
+  /** The connection bounds the launcher's PgBouncer sets for the functions. */
+  ...connectionBoundsSection.shape,
+});
+
+/** The benchmark (`npm run bench`): a running cluster to measure instead of a throwaway one. */
+export const benchSection = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  /** Where the functions connect to that cluster, when not DATABASE_URL itself (a pooler in front of it). */
+  FUNCTIONS_DATABASE_URL: postgresUrl.optional(),
 });
 
 /** Set unless absent, empty, `0` or `false` (how CI systems and DEBUG are usually set). */
@@ -191,6 +211,9 @@ export type Config = z.infer<typeof configSchema>;
 export type DbConfig = z.infer<typeof databaseSection>;
 export type LocalClusterConfig = z.infer<typeof localClusterSection>;
 export type CliConfig = z.infer<typeof cliSection>;
+export type BenchConfig = z.infer<typeof benchSection>;
+export type ConnectionBounds = z.infer<typeof connectionBoundsSection>;
+export type LogLevel = z.infer<typeof logLevels>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -217,6 +240,11 @@ export function loadLocalClusterConfig(env: NodeJS.ProcessEnv = process.env): Lo
   return parse(localClusterSection, env);
 }
 
+/** The benchmark's settings. */
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  return parse(benchSection, env);
+}
+
 /** The command line's settings. */
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   return parse(cliSection, env);
@@ -230,10 +258,20 @@ export function config(): Config {
   return cached;
 }
 
-let cachedLevel: z.infer<typeof logSection>['LOG_LEVEL'] | undefined;
+let cachedLevel: LogLevel | undefined;
+let unsetLevel: LogLevel = 'info';
 
 /** LOG_LEVEL alone: logging must work before (and without) the rest of the configuration. */
-export function logLevel(): z.infer<typeof logSection>['LOG_LEVEL'] {
-  cachedLevel ??= parse(logSection, process.env).LOG_LEVEL;
+export function logLevel(): LogLevel {
+  cachedLevel ??= parse(logSection, { LOG_LEVEL: process.env.LOG_LEVEL || unsetLevel }).LOG_LEVEL;
   return cachedLevel;
+}
+
+/**
+ * The level this process logs at when LOG_LEVEL is unset: a command line whose summary
+ * says what happened passes `error`, so that the slow statements it expects stay quiet.
+ */
+export function setDefaultLogLevel(level: LogLevel): void {
+  unsetLevel = level;
+  cachedLevel = undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { config } from '../../lib/config';
-import { createDb } from '../../lib/db';
+import { operatorDb } from '../../lib/db/operator';
 import {
   formatMaintenanceReport,
   MAINTENANCE_STEPS,
@@ -34,12 +34,11 @@ export function stepsFromEvent(event: unknown): MaintenanceOptions['only'] {
 export const handler = async (event: unknown): Promise<MaintenanceReport> => {
   const only = stepsFromEvent(event);
   // Its own database: maintenance statements may run far longer than a request may.
-  const database = createDb(
-    { ...config(), DB_POOL_MAX: 1, DB_STATEMENT_TIMEOUT_MS: 600_000 },
-    {
-      applicationName: 'distribushop-maintenance',
-    },
-  );
+  const database = operatorDb(config(), {
+    name: 'distribushop-maintenance',
+    poolMax: 1,
+    statementTimeoutMs: 600_000,
+  });
   try {
     const report = await runMaintenance(database, { only });
     const summary = formatMaintenanceReport(report);

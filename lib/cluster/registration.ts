@@ -16,9 +16,10 @@
  * what to do about the rest.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../config';
-import { createDb, type Db } from '../db';
+import type { Config, DbConfig } from '../config';
+import type { Db } from '../db';
 import { messageOf } from '../db/errors';
+import { operatorDb } from '../db/operator';
 import { type ClusterNode, listNodes } from './inspect';
 import { addressText, type WorkerAddress } from './workers';
 
@@ -47,30 +48,19 @@ export interface RegistrationReport {
   problems: string[];
 }
 
-function nodeUrl(coordinatorUrl: string, address: WorkerAddress): string {
-  const url = new URL(coordinatorUrl);
-  url.hostname = address.host;
-  url.port = String(address.port);
-  return url.toString();
-}
-
 /** Asks the server at `address` for its Citus identity, over a connection of its own. */
 export async function identify(
-  cfg: Pick<Config, 'DATABASE_URL'>,
+  cfg: DbConfig,
   address: WorkerAddress,
   timeoutMs = 3000,
 ): Promise<NodeIdentity> {
-  const node = createDb(
-    {
-      DATABASE_URL: nodeUrl(cfg.DATABASE_URL, address),
-      DB_POOL_MAX: 1,
-      DB_CONNECT_TIMEOUT_MS: timeoutMs,
-      DB_IDLE_TIMEOUT_MS: 1000,
-      DB_STATEMENT_TIMEOUT_MS: timeoutMs,
-      DB_NODE_CONNECT_TIMEOUT_MS: timeoutMs,
-    },
-    { applicationName: 'distribushop-setup' },
-  );
+  const node = operatorDb(cfg, {
+    name: 'distribushop-setup',
+    node: address,
+    poolMax: 1,
+    connectTimeoutMs: timeoutMs,
+    statementTimeoutMs: timeoutMs,
+  });
   try {
     const { rows } = await node.query<{ citus: boolean }>(
       "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus",
@@ -100,11 +90,7 @@ export async function identify(
 }
 
 /** Asks an address, again and again for up to `seconds` while it does not answer (a worker still starting). */
-async function identifyWithin(
-  cfg: Pick<Config, 'DATABASE_URL'>,
-  address: WorkerAddress,
-  seconds: number,
-): Promise<NodeIdentity> {
+async function identifyWithin(cfg: DbConfig, address: WorkerAddress, seconds: number): Promise<NodeIdentity> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const found = await identify(cfg, address);
@@ -131,7 +117,7 @@ const nodeAddress = (n: ClusterNode): WorkerAddress => ({ host: n.host, port: n.
  * gone and held nothing, and reports everything else.
  */
 export async function reconcileWorkers(
-  cfg: Pick<Config, 'DATABASE_URL' | 'WORKER_WAIT_SECONDS'>,
+  cfg: DbConfig & Pick<Config, 'WORKER_WAIT_SECONDS'>,
   database: Db,
   configured: WorkerAddress[],
 ): Promise<RegistrationReport> {

@@ -6,8 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Config, config } from '../config';
-import { createDb, type Db } from '../db';
+import type { Db } from '../db';
 import { messageOf } from '../db/errors';
+import { operatorDb } from '../db/operator';
 import { ClusterSetupError } from '../errors';
 import {
   activeWorkers,
@@ -118,9 +119,7 @@ async function ensureCoordinatorRegistered(cfg: Config, database: Db): Promise<v
  */
 export async function setupCluster(cfg: Config = config(), database?: Db): Promise<SetupSummary> {
   // Setup's own statements (the bundle, shard placement) may take longer than a request may.
-  const own =
-    database ??
-    createDb({ ...cfg, DB_STATEMENT_TIMEOUT_MS: 300_000 }, { applicationName: 'distribushop-setup' });
+  const own = database ?? operatorDb(cfg, { name: 'distribushop-setup', statementTimeoutMs: 300_000 });
   try {
     return await runSetup(cfg, own);
   } finally {

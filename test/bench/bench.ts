@@ -20,7 +20,7 @@ import { openBulkSession } from '../../lib/db/copy';
 import { resolveSeedRequest } from '../../lib/jobs/seed/options';
 import { runSeed } from '../../lib/jobs/seed/run';
 import type { Offline } from '../support/offline';
-import { createScratchDatabase, type ScratchDatabase, withDatabase } from '../support/scratch-database';
+import { startThrowaway, type Throwaway, withDatabase } from '../support/throwaway-cluster';
 import { benchCluster, describeDatabase, describeMachine } from './cluster';
 import {
   LEVELS,
@@ -167,14 +167,14 @@ async function main(argv: string[]): Promise<void> {
   }
   process.env.LOG_LEVEL = opts.logLevel;
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const cluster = await benchCluster('distribushop-bench');
-  let scratch: ScratchDatabase | undefined;
+  const cluster = await benchCluster();
+  let scratch: Throwaway | undefined;
   let offline: Offline | undefined;
   try {
     let url = cluster.url;
     let functionsUrl = cluster.functionsUrl;
     if (opts.seed) {
-      scratch = await createScratchDatabase(cluster.url, 'distribushop_bench');
+      scratch = await startThrowaway({ database: 'distribushop_bench', on: cluster.url });
       url = scratch.url;
       functionsUrl = withDatabase(cluster.functionsUrl, 'distribushop_bench');
       await seedShop(url, opts.shape);
@@ -268,9 +268,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(`\nwrote bench.json, bench.svg and bench.md in ${opts.out}`);
   } finally {
     offline?.stop();
-    if (scratch && !opts.keep) await scratch.drop();
+    if (scratch && !opts.keep) await scratch.destroy();
     else if (scratch) console.log(`kept ${scratch.url}`);
-    cluster.stop();
+    await cluster.stop();
   }
 }
 

@@ -1,24 +1,12 @@
 /**
  * The cluster a benchmark runs against: DATABASE_URL's, or, when that is unset, a
  * throwaway local cluster (fsync off, PgBouncer in front when installed) started in a
- * temporary directory, set up, and removed at the end.
+ * temporary directory, set up, and removed at the end (test/support/throwaway-cluster.ts).
  */
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import {
-  type ClusterState,
-  databaseUrl,
-  describePooler,
-  functionsDatabaseUrl,
-  optionsFromEnv,
-  startCluster,
-  stopCluster,
-  workerHosts,
-} from '../../infra/local-cluster';
-import { setupCluster } from '../../lib/cluster/setup';
-import { loadConfig } from '../../lib/config';
+import { loadBenchConfig } from '../../lib/config';
 import { openBulkSession } from '../../lib/db/copy';
+import { startThrowaway } from '../support/throwaway-cluster';
 
 export interface BenchCluster {
   /** The coordinator, direct. */
@@ -27,39 +15,29 @@ export interface BenchCluster {
   functionsUrl: string;
   /** How the functions reach the coordinator, in words. */
   pooler: string;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-export async function benchCluster(prefix: string): Promise<BenchCluster> {
-  const given = process.env.DATABASE_URL;
-  if (given) {
+export async function benchCluster(): Promise<BenchCluster> {
+  const given = loadBenchConfig();
+  if (given.DATABASE_URL) {
     return {
-      url: given,
-      functionsUrl: process.env.FUNCTIONS_DATABASE_URL || given,
-      pooler: process.env.FUNCTIONS_DATABASE_URL
+      url: given.DATABASE_URL,
+      functionsUrl: given.FUNCTIONS_DATABASE_URL ?? given.DATABASE_URL,
+      pooler: given.FUNCTIONS_DATABASE_URL
         ? `the functions use FUNCTIONS_DATABASE_URL`
         : 'the functions connect to DATABASE_URL directly',
-      stop: () => {},
+      stop: async () => {},
     };
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  console.log(`no DATABASE_URL: starting a throwaway cluster in ${dir}`);
-  let state: ClusterState;
-  try {
-    state = await startCluster({ ...optionsFromEnv(), dir, port: 0, fast: true, log: () => {} });
-    // The launcher starts processes only; setup registers the workers.
-    await setupCluster(
-      loadConfig({ ...process.env, DATABASE_URL: databaseUrl(state), WORKER_HOSTS: workerHosts(state) }),
-    );
-  } catch (error: unknown) {
-    stopCluster(dir, { destroy: true });
-    throw error;
-  }
+  console.log('no DATABASE_URL: starting a throwaway cluster');
+  const cluster = await startThrowaway({ database: 'distribushop' });
+  console.log(`started a throwaway cluster in ${cluster.dir}`);
   return {
-    url: databaseUrl(state),
-    functionsUrl: functionsDatabaseUrl(state),
-    pooler: describePooler(state),
-    stop: () => stopCluster(dir, { destroy: true }),
+    url: cluster.url,
+    functionsUrl: cluster.functionsUrl,
+    pooler: cluster.pooler,
+    stop: cluster.destroy,
   };
 }
 

@@ -13,7 +13,7 @@ import { runCli } from '../../infra/cli';
 import { parseSeedArgs } from '../../lib/jobs/seed/args';
 import { terminalProgress } from '../../lib/jobs/seed/progress';
 import { formatSeedSummary, runSeed } from '../../lib/jobs/seed/run';
-import { createScratchDatabase } from '../support/scratch-database';
+import { startThrowaway } from '../support/throwaway-cluster';
 import { benchCluster, describeDatabase } from './cluster';
 
 const LARGE = [
@@ -29,9 +29,9 @@ async function main(argv: string[]): Promise<void> {
   const flags = argv.filter((a) => a !== '--keep');
   const job = parseSeedArgs([...(flags.length > 0 ? flags : LARGE), '--reset']);
   if (!job) return;
-  const cluster = await benchCluster('distribushop-bench');
+  const cluster = await benchCluster();
   try {
-    const scratch = await createScratchDatabase(cluster.url, 'distribushop_bench');
+    const scratch = await startThrowaway({ database: 'distribushop_bench', on: cluster.url });
     try {
       console.log(
         `${await describeDatabase(scratch.url)}; ${os.cpus().length} cores; node ${process.version}`,
@@ -43,10 +43,10 @@ async function main(argv: string[]): Promise<void> {
       );
     } finally {
       if (keep) console.log(`kept ${scratch.url}`);
-      else await scratch.drop();
+      else await scratch.destroy();
     }
   } finally {
-    cluster.stop();
+    await cluster.stop();
   }
 }
 

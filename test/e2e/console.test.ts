@@ -5,7 +5,8 @@
  * itself; the shop takes the company's key, finds a product by search, places an order of
  * two products with the publishable key and shows it with the stock taken; an order
  * for more than the stock names the short product; a checkout retried after its answer
- * was lost places one order, not two. Screenshots of both views go to docs/.
+ * was lost places one order, not two. It takes screenshots of both views: into a temporary
+ * folder, or, under `npm run screenshots`, into docs/ for the README.
  *
  * The browser is Debian's `chromium` (/usr/bin/chromium, or CHROMIUM_PATH); .ci/run
  * installs it. Without one the test fails and says how to install it: it never passes
@@ -22,7 +23,6 @@ import { newHttpCompany } from '../support/http';
 
 const api = process.env.API_URL as string;
 const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const docs = path.join(__dirname, '../../docs');
 const hasCitus = process.env.TEST_CITUS === '1';
 // Without the background-networking flags Chromium keeps calling out, and a closed network refuses it.
 const CHROMIUM_ARGS = [
@@ -106,11 +106,18 @@ async function see(locator: Locator): Promise<void> {
 }
 
 /**
- * The README shows the Citus tier's screenshots; the plain tier's go to a temporary folder,
- * so that a run without Citus does not replace them with a cluster of one node.
+ * A test run leaves the working tree as it was: the screenshots go to a temporary folder,
+ * unless SCREENSHOTS_DIR names another (`npm run screenshots` names docs/, which the README
+ * shows). Those are the Citus tier's: a cluster of one node is not what the README shows.
  */
-const shots = hasCitus ? docs : path.join(os.tmpdir(), 'distribushop-console-plain');
+const chosen = process.env.SCREENSHOTS_DIR;
+const shots = chosen
+  ? path.resolve(__dirname, '../..', chosen)
+  : path.join(os.tmpdir(), 'distribushop-console');
 const screenshot = async (name: string) => {
+  if (chosen && !hasCitus) {
+    throw new Error('The README shows the console on Citus: take its screenshots with Citus installed');
+  }
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, name), fullPage: true });
 };

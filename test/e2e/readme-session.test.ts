@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePortRange } from '../../infra/local-cluster';
 import { type Offline, startOffline } from '../support/offline';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { startThrowaway, type Throwaway } from '../support/throwaway-cluster';
 
 const root = path.join(__dirname, '../..');
 const START = '<!-- session: run by test/e2e/readme-session.test.ts -->';
@@ -76,12 +76,12 @@ function runSession(steps: Step[], cwd: string): string[] {
 }
 
 describe("the README's quick-start session", () => {
-  let scratch: ScratchDatabase;
+  let scratch: Throwaway;
   let offline: Offline;
   let dir: string;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(process.env.DATABASE_URL as string, 'distribushop_readme');
+    scratch = await startThrowaway({ database: 'distribushop_readme', on: process.env.DATABASE_URL });
     dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-readme-'));
     const port = await findFreePortRange(2);
     const env = {
@@ -105,7 +105,7 @@ describe("the README's quick-start session", () => {
 
   afterAll(async () => {
     offline?.stop();
-    await scratch?.drop();
+    await scratch?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

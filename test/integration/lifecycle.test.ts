@@ -1,5 +1,5 @@
 /**
- * The cluster's lifecycle on a cluster of this file's own (test/support/dedicated-cluster.ts):
+ * The cluster's lifecycle on a cluster of this file's own (test/support/throwaway-cluster.ts):
  * workers that come back under other addresses, a lost worker, a stopped and a frozen
  * worker, and a worker added while the shop serves. Citus tier only: Citus does the work.
  */
@@ -9,7 +9,14 @@ import { handler as placeOrderHandler } from '../../functions/orders/place';
 import { handler as createProduct } from '../../functions/products/create';
 import { handler as getProduct } from '../../functions/products/get';
 import { handler as health } from '../../functions/system/health';
-import { addWorker, moveNode, signalNode, startNodeByName, stopNodeByName } from '../../infra/local-cluster';
+import {
+  addWorker,
+  freezeNode,
+  moveNode,
+  startNodeByName,
+  stopNodeByName,
+  thawNode,
+} from '../../infra/local-cluster';
 import { rebalanceStatus, waitForRebalance } from '../../lib/cluster/rebalance';
 import { tenantPlacement } from '../../lib/cluster/tenants';
 import { createDb, type Db, setDefaultDb } from '../../lib/db';
@@ -17,8 +24,8 @@ import { REFERENCE_TABLES } from '../../lib/db/catalog';
 import { ClusterSetupError } from '../../lib/errors';
 import { routes } from '../../lib/http/routes';
 import type { Company, Product } from '../../lib/shop/types';
-import { type DedicatedCluster, startDedicatedCluster } from '../support/dedicated-cluster';
 import { invoke } from '../support/lambda';
+import { type LocalThrowaway, NODES_TO_BREAK, startThrowaway } from '../support/throwaway-cluster';
 import { describeCitus } from '../support/tiers';
 
 jest.setTimeout(240_000);
@@ -31,15 +38,17 @@ interface Tenant {
 }
 
 describeCitus('cluster lifecycle', () => {
-  let cluster: DedicatedCluster;
+  let cluster: LocalThrowaway;
   let app: Db;
   const tenants: Tenant[] = [];
 
-  /** The launcher's name of the worker at host:port. */
-  const workerAt = (host: string, port: number) =>
-    cluster.state().workers.find((w) => w.host === host && w.port === port)?.name ?? `${host}:${port}`;
+  /** The launcher's port of a worker, as it is now. */
+  const portOf = async (name: string) => (await cluster.state()).workers.find((w) => w.name === name)?.port;
 
   async function locate(): Promise<void> {
+    const { workers } = await cluster.state();
+    const workerAt = (host: string, port: number) =>
+      workers.find((w) => w.host === host && w.port === port)?.name ?? `${host}:${port}`;
     for (const tenant of tenants) {
       const where = await tenantPlacement(cluster.db, tenant.company.id);
       tenant.worker = where ? workerAt(where.host, where.port) : 'unknown';
@@ -70,9 +79,9 @@ describeCitus('cluster lifecycle', () => {
   beforeAll(async () => {
     // Every 503 below is logged as an error, on purpose.
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    cluster = await startDedicatedCluster({ workers: 2, shardCount: 4 });
+    cluster = await startThrowaway(NODES_TO_BREAK);
     // The functions' default database, pointed at this cluster with the request path's timeouts.
-    app = createDb({ ...cluster.config(), DB_POOL_MAX: 10 });
+    app = createDb({ ...(await cluster.config()), DB_POOL_MAX: 10 });
     setDefaultDb(app);
     for (let i = 0; i < 8; i++) {
       const company = await invoke<Company>(createCompany, routes.createCompany, {
@@ -106,15 +115,15 @@ describeCitus('cluster lifecycle', () => {
   });
 
   it('should detect workers that came back on other addresses and repair their registration', async () => {
-    const [w1, w2] = cluster.state().workers;
+    const [w1, w2] = (await cluster.state()).workers;
     if (!w1 || !w2) throw new Error('two workers expected');
     const [port1, port2] = [w1.port, w2.port];
     // The two workers trade addresses (as containers do when they restart), then one of
     // them moves again to an address nobody had.
-    moveNode(cluster.dir, 'worker1', port2 + 100);
-    moveNode(cluster.dir, 'worker2', port1);
-    moveNode(cluster.dir, 'worker1', port2);
-    moveNode(cluster.dir, 'worker2', port1 + 200);
+    await moveNode(cluster.dir, 'worker1', port2 + 100);
+    await moveNode(cluster.dir, 'worker2', port1);
+    await moveNode(cluster.dir, 'worker1', port2);
+    await moveNode(cluster.dir, 'worker2', port1 + 200);
     const summary = await cluster.setup();
     expect(summary.registration.moved.map((m) => m.to.port).sort()).toEqual([port1 + 200, port2].sort());
     expect(summary.checks.every((c) => c.level === 'ok')).toBe(true);
@@ -128,7 +137,7 @@ describeCitus('cluster lifecycle', () => {
 
   it('should name a configured worker that does not answer, within seconds, and change nothing', async () => {
     const { on } = pick('worker2');
-    stopNodeByName(cluster.dir, 'worker2');
+    await stopNodeByName(cluster.dir, 'worker2');
     try {
       const { ms, value } = await timed(() =>
         cluster.setup({ WORKER_WAIT_SECONDS: '1' }).then(
@@ -137,18 +146,18 @@ describeCitus('cluster lifecycle', () => {
         ),
       );
       expect(value).toBeInstanceOf(ClusterSetupError);
-      const port = cluster.state().workers.find((w) => w.name === 'worker2')?.port;
+      const port = await portOf('worker2');
       expect(String((value as Error).message)).toContain(`worker 127.0.0.1:${port} did not answer within 1s`);
       expect(ms).toBeLessThan(10_000);
     } finally {
-      startNodeByName(cluster.dir, 'worker2');
+      await startNodeByName(cluster.dir, 'worker2');
     }
     expect((await read(on)).status).toBe(200);
   });
 
   it('should answer 503 within 3 s for the tenants of a stopped worker, 200 for the others, and recover', async () => {
     const { on, other } = pick('worker1');
-    stopNodeByName(cluster.dir, 'worker1');
+    await stopNodeByName(cluster.dir, 'worker1');
     try {
       const down = await timed(() => read(on));
       expect(down.value.status).toBe(503);
@@ -163,10 +172,10 @@ describeCitus('cluster lifecycle', () => {
       expect((await read(other)).status).toBe(200);
       expect((await order(other)).status).toBe(201);
       const report = await invoke<{ status: string; unreachableWorkers: string[] }>(health, routes.health);
-      const port = cluster.state().workers.find((w) => w.name === 'worker1')?.port;
+      const port = await portOf('worker1');
       expect(report.body).toMatchObject({ status: 'degraded', unreachableWorkers: [`127.0.0.1:${port}`] });
     } finally {
-      startNodeByName(cluster.dir, 'worker1');
+      await startNodeByName(cluster.dir, 'worker1');
     }
     // Back without restarting anything: the same functions, the same pool.
     expect((await read(on)).status).toBe(200);
@@ -176,7 +185,7 @@ describeCitus('cluster lifecycle', () => {
   it('should answer 503 within 3 s for the tenants of a frozen worker without holding up the others', async () => {
     const { on, other } = pick('worker2');
     const stockBefore = (await read(on)).body.stock;
-    signalNode(cluster.dir, 'worker2', 'SIGSTOP');
+    await freezeNode(cluster.dir, 'worker2');
     let stuck: { ms: number; value: { status: number } }[];
     let healthy: { ms: number; value: { status: number } }[];
     try {
@@ -186,7 +195,7 @@ describeCitus('cluster lifecycle', () => {
         Promise.all([timed(() => read(other)), timed(() => order(other)), timed(() => read(other))]),
       ]);
     } finally {
-      signalNode(cluster.dir, 'worker2', 'SIGCONT');
+      await thawNode(cluster.dir, 'worker2');
     }
     for (const r of stuck) {
       expect(r.value.status).toBe(503);

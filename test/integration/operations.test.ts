@@ -10,27 +10,27 @@ import { handler as placeOrderHandler } from '../../functions/orders/place';
 import { handler as createProduct } from '../../functions/products/create';
 import { handler as getProduct } from '../../functions/products/get';
 import { handler as clusterStatusHandler } from '../../functions/system/cluster';
-import { signalNode, startNodeByName, stopNodeByName } from '../../infra/local-cluster';
+import { freezeNode, startNodeByName, stopNodeByName, thawNode } from '../../infra/local-cluster';
 import type { ClusterStatus } from '../../lib/cluster/status';
 import { isolateTenant, tenantPlacement } from '../../lib/cluster/tenants';
 import { createDb, type Db, setDefaultDb } from '../../lib/db';
 import { routes } from '../../lib/http/routes';
 import { MAINTENANCE_STEPS, runMaintenance } from '../../lib/jobs/maintenance';
 import type { CampaignDetail, Company, Product } from '../../lib/shop/types';
-import { type DedicatedCluster, startDedicatedCluster } from '../support/dedicated-cluster';
 import { invoke } from '../support/lambda';
+import { type LocalThrowaway, NODES_TO_BREAK, startThrowaway } from '../support/throwaway-cluster';
 import { describeCitus } from '../support/tiers';
 
 jest.setTimeout(240_000);
 
 describeCitus('operating the cluster', () => {
-  let cluster: DedicatedCluster;
+  let cluster: LocalThrowaway;
   let app: Db;
 
   beforeAll(async () => {
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    cluster = await startDedicatedCluster({ workers: 2, shardCount: 4 });
-    app = createDb({ ...cluster.config(), DB_POOL_MAX: 10 });
+    cluster = await startThrowaway(NODES_TO_BREAK);
+    app = createDb({ ...(await cluster.config()), DB_POOL_MAX: 10 });
     setDefaultDb(app);
   });
 
@@ -235,13 +235,13 @@ describeCitus('operating the cluster', () => {
       ],
       [
         'frozen',
-        (name: string) => signalNode(cluster.dir, name, 'SIGSTOP'),
-        (name: string) => signalNode(cluster.dir, name, 'SIGCONT'),
+        (name: string) => freezeNode(cluster.dir, name),
+        (name: string) => thawNode(cluster.dir, name),
       ],
     ])('should answer within 3 s with a %s worker and name it', async (_, breakIt, mendIt) => {
-      const worker = cluster.state().workers[1];
+      const worker = (await cluster.state()).workers[1];
       if (!worker) throw new Error('a second worker expected');
-      breakIt(worker.name);
+      await breakIt(worker.name);
       try {
         const { reply, ms } = await status();
         expect(reply.status).toBe(200);
@@ -251,7 +251,7 @@ describeCitus('operating the cluster', () => {
         expect(reply.body.summary).toContain(`DEGRADED: ${worker.host}:${worker.port} cannot be reached`);
         expect(reply.body.tenantsSource).toContain('unavailable');
       } finally {
-        mendIt(worker.name);
+        await mendIt(worker.name);
       }
     });
   });

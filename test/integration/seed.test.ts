@@ -2,7 +2,7 @@
  * Seeding against a real cluster. Seeding truncates, and the API tests share the test
  * database (their companies must not vanish under them), so these tests run in a
  * database of their own on the same cluster: created on the coordinator and every worker
- * and set up like a new cluster (test/support/scratch-database.ts), dropped at the end.
+ * and set up like a new cluster (test/support/throwaway-cluster.ts), dropped at the end.
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
@@ -20,25 +20,25 @@ import { GENERATED_TABLES, type GenerateOptions } from '../../lib/jobs/seed/gene
 import { DEFAULTS, type SeedJob } from '../../lib/jobs/seed/options';
 import { runSeed, type SeedSummary } from '../../lib/jobs/seed/run';
 import { invoke } from '../support/lambda';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { startThrowaway, type Throwaway } from '../support/throwaway-cluster';
 import { describeCitus } from '../support/tiers';
 
 const root = path.join(__dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures');
 
-let scratch: ScratchDatabase;
+let scratch: Throwaway;
 let db: BulkSession;
 
 beforeAll(async () => {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set: the integration setup should have set it');
-  scratch = await createScratchDatabase(base, `distribushop_seed_test_${process.pid}`);
+  scratch = await startThrowaway({ database: `distribushop_seed_test_${process.pid}`, on: base });
   db = openBulkSession(scratch.url);
 }, 180_000);
 
 afterAll(async () => {
   await db?.end();
-  await scratch?.drop();
+  await scratch?.destroy();
 }, 60_000);
 
 const seed = (job: SeedJob): Promise<SeedSummary> => runSeed(job, { databaseUrl: scratch.url });

@@ -3,21 +3,14 @@
  * DATABASE_URL is set, and runs setup on it. With Citus installed: a coordinator and
  * workers (CLUSTER_WORKERS, default 4); without it (or CLUSTER_CITUS=off): one plain
  * PostgreSQL node, and the Citus-only tests are skipped, loudly.
+ *
+ * The test files run in other processes (jest's workers), which learn about the cluster
+ * from the environment: this is the one place that writes it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  databaseUrl,
-  functionsDatabaseUrl,
-  optionsFromEnv,
-  startCluster,
-  stopCluster,
-  workerHosts,
-} from '../../infra/local-cluster';
-import { setupCluster } from '../../lib/cluster/setup';
+import { type SetupSummary, setupCluster } from '../../lib/cluster/setup';
 import { loadConfig } from '../../lib/config';
+import { startThrowaway } from './throwaway-cluster';
 import { banner } from './tier-banner';
 
 export default async function globalSetup(): Promise<void> {
@@ -33,32 +26,20 @@ export default async function globalSetup(): Promise<void> {
   // The cluster and every test process run outside UTC, so that a time that follows the
   // process's or the server's zone instead of UTC fails a test (test/integration/api/time-zones.test.ts).
   process.env.TZ = 'Asia/Tokyo';
-  if (!process.env.DATABASE_URL) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-test-'));
-    const defaults = optionsFromEnv();
-    const state = await startCluster({
-      ...defaults,
-      dir,
-      port: 0,
-      database: 'distribushop_test',
-      fast: true,
-      log: () => {},
-    });
-    process.env.DATABASE_URL = databaseUrl(state);
-    process.env.WORKER_HOSTS = workerHosts(state);
+  let summary: SetupSummary;
+  if (process.env.DATABASE_URL) {
+    summary = await setupCluster(loadConfig());
+  } else {
+    // Stopped and removed by global-teardown.ts, which finds it by TEST_CLUSTER_DIR.
+    const cluster = await startThrowaway({ database: 'distribushop_test' });
+    summary = cluster.summary;
+    Object.assign(process.env, cluster.env);
     // PgBouncer in front of the coordinator, when installed: the pooler tests use it.
-    if (state.pooler) process.env.TEST_POOLER_URL = functionsDatabaseUrl(state);
-    process.env.TEST_CLUSTER_DIR = dir;
+    if (cluster.functionsUrl !== cluster.url) process.env.TEST_POOLER_URL = cluster.functionsUrl;
+    process.env.TEST_CLUSTER_DIR = cluster.dir;
   }
-  try {
-    const summary = await setupCluster(loadConfig());
-    process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
-    process.env.TEST_WORKERS = String(summary.workers.length);
-  } catch (error: unknown) {
-    // Jest runs no teardown when the setup fails: do not leave the servers behind.
-    if (process.env.TEST_CLUSTER_DIR) stopCluster(process.env.TEST_CLUSTER_DIR, { destroy: true });
-    throw error;
-  }
+  process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
+  process.env.TEST_WORKERS = String(summary.workers.length);
   process.env.TEST_CLUSTER_READY = '1';
   console.log(banner());
 }

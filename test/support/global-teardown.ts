@@ -4,7 +4,7 @@ import { banner } from './tier-banner';
 export default async function globalTeardown(): Promise<void> {
   const dir = process.env.TEST_CLUSTER_DIR;
   if (dir) {
-    stopCluster(dir, { destroy: true });
+    await stopCluster(dir, { destroy: true });
     delete process.env.TEST_CLUSTER_DIR;
   }
   if (process.env.TEST_CITUS === '0') console.log(banner());

@@ -1,6 +1,6 @@
 /**
  * Promises 6 and 7, database faults and the connection budget, on a cluster of this
- * file's own (test/support/fault-cluster.ts), so the shared test cluster never sees them.
+ * file's own (test/support/throwaway-cluster.ts), so the shared test cluster never sees them.
  *
  * 6. The coordinator restarted under load: 503 with Retry-After while it is down, success
  *    after it with the same database value (the functions are not restarted), no request
@@ -20,23 +20,24 @@
  */
 import net from 'node:net';
 import { handler as getProductHandler } from '../../../functions/products/get';
+import { freezeNode, startNodeByName, stopNodeByName, thawNode } from '../../../infra/local-cluster';
 import { type Config, config } from '../../../lib/config';
 import { createDb, type Db, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
 import { placeOrder as placeOrderService } from '../../../lib/shop/orders';
 import { getProduct, listProducts } from '../../../lib/shop/products';
 import type { Product } from '../../../lib/shop/types';
-import { type FaultCluster, startFaultCluster } from '../../support/fault-cluster';
 import { RETRY_AFTER } from '../../support/faults';
 import { invoke } from '../../support/lambda';
 import { ledgerViolations, ordersByKey, stockOf } from '../../support/ledger';
 import { newCompany, newProduct, placeOrder } from '../../support/shop';
+import { type LocalThrowaway, startThrowaway } from '../../support/throwaway-cluster';
 
 jest.setTimeout(180_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let cluster: FaultCluster;
+let cluster: LocalThrowaway;
 let shared: Db | undefined;
 const opened: Db[] = [];
 
@@ -48,14 +49,16 @@ function instance(settings: Partial<Config> = {}, applicationName?: string): Db 
 }
 
 beforeAll(async () => {
-  cluster = await startFaultCluster();
+  // A coordinator and one worker (one plain node without Citus): its coordinator is
+  // stopped, restarted and frozen while this file's requests run.
+  cluster = await startThrowaway({ database: 'distribushop_faults', workers: 1, pooler: 'off' });
   shared = setDefaultDb(instance({ DB_CONNECT_TIMEOUT_MS: 2_000, DB_STATEMENT_TIMEOUT_MS: 3_000 }));
 }, 180_000);
 
 afterAll(async () => {
   setDefaultDb(shared);
   for (const database of opened) await database.close().catch(() => undefined);
-  cluster?.destroy();
+  await cluster?.destroy();
 });
 
 /** Quiets the error log lines a fault is expected to produce (they go to the log, not to callers). */
@@ -133,9 +136,9 @@ describe('the coordinator restarted under load', () => {
       const clients = Array.from({ length: 8 }, (_, i) => client(i));
       await sleep(1_000);
       stoppedAt = Date.now();
-      await cluster.stopCoordinator();
+      await stopNodeByName(cluster.dir, 'coordinator');
       await sleep(2_000);
-      await cluster.startCoordinator();
+      await startNodeByName(cluster.dir, 'coordinator');
       startedAt = Date.now();
       await sleep(4_000);
       running = false;
@@ -241,13 +244,13 @@ describe('bounded waits', () => {
   it('should answer 503 within the query timeout when the coordinator is frozen, and serve once it thaws', async () => {
     const database = instance({ DB_CONNECT_TIMEOUT_MS: 1_000, DB_STATEMENT_TIMEOUT_MS: 1_000 });
     expect((await timedGet(database)).reply.status).toBe(200);
-    cluster.freezeCoordinator();
+    await freezeNode(cluster.dir, 'coordinator');
     let frozen: Awaited<ReturnType<typeof timedGet>>[];
     try {
       // One request finds the idle connection (query timeout), the other needs a new one (connect timeout).
       frozen = await Promise.all([timedGet(database), timedGet(database)]);
     } finally {
-      cluster.thawCoordinator();
+      await thawNode(cluster.dir, 'coordinator');
     }
     for (const { reply, ms } of frozen) {
       expect(reply.status).toBe(503);

@@ -1,0 +1,136 @@
+/**
+ * The whole cluster's life: start (or find running), stop (and destroy), status, and one
+ * more worker. A cluster is a coordinator and N workers, each one node (nodes.ts), with
+ * PgBouncer in front (pooler.ts); its state file (state.ts) says where each listens.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { giveTo, type ServerAccount, serverAccount } from './account';
+import { findPgBin, installedCitusVersion, pgMajorVersion } from './binaries';
+import { thawNode } from './faults';
+import { ensureDatabase, initNode, nodeRunning, startNode, stopNode } from './nodes';
+import type { ClusterOptions } from './options';
+import { startPooler, stopPooler } from './pooler';
+import { findFreePortRange, LOOPBACK, portIsFree } from './ports';
+import { allNodes, type ClusterState, type NodeAddress, readState, requireState, writeState } from './state';
+
+export interface NodeStatus extends NodeAddress {
+  running: boolean;
+}
+
+/** The state of a cluster not started before: binaries, Citus or not, and the nodes' ports. */
+async function plan(options: ClusterOptions, account: ServerAccount): Promise<ClusterState> {
+  const pgBin = await findPgBin(options.pgBin);
+  const citusVersion = options.citus === 'off' ? null : await installedCitusVersion(pgBin);
+  if (options.citus === 'on' && !citusVersion) {
+    throw new Error(`CLUSTER_CITUS=on but the citus extension is not installed for ${pgBin}`);
+  }
+  const citus = citusVersion !== null;
+  const nodeCount = citus ? options.workers + 1 : 1;
+  const port = options.port === 0 ? await findFreePortRange(nodeCount) : options.port;
+  return {
+    dir: options.dir,
+    pgBin,
+    pgVersion: await pgMajorVersion(pgBin),
+    citus,
+    citusVersion,
+    user: account.name,
+    database: options.database,
+    coordinator: { name: 'coordinator', host: LOOPBACK, port },
+    workers: citus
+      ? Array.from({ length: options.workers }, (_, i) => ({
+          name: `worker${i + 1}`,
+          host: LOOPBACK,
+          port: port + i + 1,
+        }))
+      : [],
+  };
+}
+
+/** Starts the cluster, or finds it already running (start twice = one cluster). */
+export async function startCluster(options: ClusterOptions): Promise<ClusterState> {
+  const account = await serverAccount(options.user);
+  const state = (await readState(options.dir)) ?? (await plan(options, account));
+  const logs = path.join(state.dir, 'logs');
+  await mkdir(logs, { recursive: true });
+  await giveTo(account, state.dir, logs);
+  for (const node of allNodes(state)) {
+    if (!(await nodeRunning(state, account, node)) && !(await portIsFree(node.port))) {
+      throw new Error(
+        `Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`,
+      );
+    }
+  }
+  for (const node of allNodes(state)) await initNode(state, account, node, options.fast, options.log);
+  await writeState(state);
+  for (const node of allNodes(state)) await startNode(state, account, node, options.log);
+  await Promise.all(allNodes(state).map((node) => ensureDatabase(state, account, node)));
+  await startPooler(state, account, {
+    mode: options.pooler,
+    port: options.poolerPort,
+    freePorts: options.port === 0,
+    bounds: options.connectionBounds,
+    log: options.log,
+  });
+  await writeState(state);
+  return state;
+}
+
+/** Stops every node (and PgBouncer); with `destroy`, deletes the cluster's directory too. */
+export async function stopCluster(
+  dir: string,
+  opts: { destroy?: boolean; log?: (line: string) => void } = {},
+): Promise<void> {
+  const state = await readState(dir);
+  if (state) {
+    await stopPooler(state, opts.log);
+    const account = await serverAccount(state.user);
+    // A frozen node would never finish a fast shutdown, nor would a node whose backends
+    // wait on a frozen one: thaw them all first.
+    for (const node of allNodes(state)) await thawNode(dir, node.name);
+    for (const node of [...state.workers, state.coordinator]) {
+      if (!(await nodeRunning(state, account, node))) continue;
+      opts.log?.(`stop ${node.name}`);
+      await stopNode(state, account, node);
+    }
+  }
+  if (opts.destroy) await rm(dir, { recursive: true, force: true });
+}
+
+/** Each node, running or not; null when there is no cluster in `dir`. */
+export async function clusterStatus(
+  dir: string,
+): Promise<{ state: ClusterState; nodes: NodeStatus[] } | null> {
+  const state = await readState(dir);
+  if (!state) return null;
+  const account = await serverAccount(state.user);
+  const nodes = await Promise.all(
+    allNodes(state).map(async (n) => ({ ...n, running: await nodeRunning(state, account, n) })),
+  );
+  return { state, nodes };
+}
+
+/**
+ * Starts one more worker (the next name, the first free port after the others), with the
+ * database and extension every node has. Registering it and moving shards onto it is
+ * setup's job, as for any worker.
+ */
+export async function addWorker(
+  dir: string,
+  opts: { fast?: boolean; log?: (line: string) => void } = {},
+): Promise<{ state: ClusterState; node: NodeAddress }> {
+  const state = await requireState(dir);
+  if (!state.citus) throw new Error('the local cluster is plain PostgreSQL (no Citus): it has no workers');
+  const account = await serverAccount(state.user);
+  let port = Math.max(...allNodes(state).map((n) => n.port)) + 1;
+  while (!(await portIsFree(port))) port += 1;
+  const numbers = state.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? 0));
+  const node: NodeAddress = { name: `worker${Math.max(0, ...numbers) + 1}`, host: LOOPBACK, port };
+  const log = opts.log ?? (() => {});
+  await initNode(state, account, node, opts.fast ?? false, log);
+  state.workers.push(node);
+  await writeState(state);
+  await startNode(state, account, node, log);
+  await ensureDatabase(state, account, node);
+  return { state, node };
+}

@@ -1,0 +1,86 @@
+/**
+ * The cluster's state file (`cluster.json` in its directory): where every node listens,
+ * which binaries and account run them, and whether PgBouncer is in front. Every command
+ * after `start` reads it; nothing else describes the cluster.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const STATE_FILE = 'cluster.json';
+
+/** The superuser every node is initialised with, and the user every URL names. */
+export const SUPERUSER = 'postgres';
+
+export interface NodeAddress {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface ClusterState {
+  dir: string;
+  pgBin: string;
+  pgVersion: string;
+  citus: boolean;
+  citusVersion: string | null;
+  /** The account the servers run as. */
+  user: string;
+  database: string;
+  coordinator: NodeAddress;
+  workers: NodeAddress[];
+  /** PgBouncer in front of the coordinator; null (or absent, for older clusters) when there is none. */
+  pooler?: NodeAddress | null;
+  /** Why there is no pooler, in words for people. */
+  poolerNote?: string;
+}
+
+export async function readState(dir: string): Promise<ClusterState | null> {
+  const file = path.join(dir, STATE_FILE);
+  if (!existsSync(file)) return null;
+  return JSON.parse(await readFile(file, 'utf8')) as ClusterState;
+}
+
+export async function requireState(dir: string): Promise<ClusterState> {
+  const state = await readState(dir);
+  if (!state) throw new Error(`no cluster in ${dir} (npm run cluster -- start)`);
+  return state;
+}
+
+export async function writeState(state: ClusterState): Promise<void> {
+  await writeFile(path.join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function allNodes(state: ClusterState): NodeAddress[] {
+  return [state.coordinator, ...state.workers];
+}
+
+export function findNode(state: ClusterState, name: string): NodeAddress {
+  const node = allNodes(state).find((n) => n.name === name);
+  if (!node) {
+    throw new Error(
+      `no node named "${name}"; the nodes are ${allNodes(state)
+        .map((n) => n.name)
+        .join(', ')}`,
+    );
+  }
+  return node;
+}
+
+const url = (state: ClusterState, at: NodeAddress) =>
+  `postgres://${SUPERUSER}@${at.host}:${at.port}/${state.database}`;
+
+/** The coordinator's connection URL: what the app's `DATABASE_URL` should be. */
+export function databaseUrl(state: ClusterState): string {
+  return url(state, state.coordinator);
+}
+
+/** The functions' connection URL: PgBouncer's when the cluster has one, else the coordinator's. */
+export function functionsDatabaseUrl(state: ClusterState): string {
+  return url(state, state.pooler ?? state.coordinator);
+}
+
+/** The workers as `host:port,host:port`: what setup's `WORKER_HOSTS` should be. */
+export function workerHosts(state: ClusterState): string {
+  return state.workers.map((w) => `${w.host}:${w.port}`).join(',');
+}
