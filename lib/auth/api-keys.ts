@@ -13,7 +13,7 @@ import { db, type Queryable } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { cursorKeys, decodeCursor, toPage } from '../shop/cursor';
 import type { Page, PageOptions } from '../shop/types';
-import { type KeyKind, keyPrefix, newKeyText, readKeyText } from './key-text';
+import { type KeyKind, type KeyText, keyPrefix, newKeyText, readKeyText } from './key-text';
 
 /** Active keys a company may hold at once: enough to rotate any key without downtime. */
 export const MAX_ACTIVE_KEYS = 20;
@@ -126,6 +126,8 @@ export async function revokeKey(companyId: number, keyId: number, database: Quer
  */
 class CheckedKeys {
   private readonly entries = new Map<string, KeyHolder & { until: number }>();
+  /** Counts revocations seen here: a lookup that began before one does not keep what it found. */
+  generation = 0;
   constructor(private readonly capacity: number) {}
 
   get(hash: string, now: number): KeyHolder | undefined {
@@ -146,12 +148,14 @@ class CheckedKeys {
   }
 
   forget(companyId: number, keyId: number): void {
+    this.generation += 1;
     for (const [hash, entry] of this.entries) {
       if (entry.companyId === companyId && entry.keyId === keyId) this.entries.delete(hash);
     }
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 }
@@ -175,6 +179,25 @@ export async function checkKey(
   const hash = parsed.hash.toString('hex');
   const known = checked.get(hash, now());
   if (known) return known;
+  // Requests that bring the same unchecked key at once (a burst right after a cold start)
+  // share one lookup instead of sending one each.
+  let lookup = inFlight.get(hash);
+  if (!lookup) {
+    lookup = lookUp(parsed, hash, database, now).finally(() => inFlight.delete(hash));
+    inFlight.set(hash, lookup);
+  }
+  return lookup;
+}
+
+const inFlight = new Map<string, Promise<KeyHolder | undefined>>();
+
+async function lookUp(
+  parsed: KeyText,
+  hash: string,
+  database: Queryable,
+  now: () => number,
+): Promise<KeyHolder | undefined> {
+  const generation = checked.generation;
   const { rows } = await database.query<{ id: number }>(
     'SELECT id FROM api_keys WHERE company_id = $1 AND key_hash = $2 AND kind = $3 AND revoked_at IS NULL',
     [parsed.companyId, parsed.hash, parsed.kind],
@@ -183,6 +206,6 @@ export async function checkKey(
   if (!row) return undefined;
   const holder: KeyHolder = { companyId: parsed.companyId, keyId: row.id, kind: parsed.kind };
   const ttlMs = config().API_KEY_CACHE_SECONDS * 1000;
-  if (ttlMs > 0) checked.set(hash, holder, now() + ttlMs);
+  if (ttlMs > 0 && generation === checked.generation) checked.set(hash, holder, now() + ttlMs);
   return holder;
 }

@@ -274,6 +274,20 @@ describe('the order path with a key', () => {
       });
       expect(read.status).toBe(200);
       expect(statements).toHaveLength(1);
+      // A burst that brings a key not yet checked here looks it up once, not once a request.
+      const fresh = (await makeKey(company.id, 'secret')).body.key;
+      statements.length = 0;
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          invoke(updateProduct, routes.updateProduct, {
+            params: { companyId: company.id, productId: product.id },
+            body: { priceCents: 1234 },
+            ...bearer(fresh),
+          }),
+        ),
+      );
+      expect(burst.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(statements.filter((s) => s.includes('FROM api_keys'))).toHaveLength(1);
     } finally {
       setDefaultDb(inner);
     }
