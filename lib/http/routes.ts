@@ -10,7 +10,6 @@
  * anything can answer 400, a route that needs a credential 401 and 403, a path with ids
  * 404, a body 413 and 415, and any route 431, 500 and 503.
  */
-import type { ZodType } from 'zod';
 import type { Access } from '../auth/access';
 import {
   campaignDetailOut,
@@ -42,18 +41,21 @@ import {
   productOut,
   productPatch,
   productPath,
+  type Schema,
 } from './contract';
+
+export type { Schema } from './contract';
 
 export interface ResponseSpec {
   description: string;
-  schema?: ZodType;
+  schema?: Schema;
 }
 
 export interface RouteSpec<
-  P extends ZodType | undefined = ZodType | undefined,
-  Q extends ZodType | undefined = ZodType | undefined,
-  B extends ZodType | undefined = ZodType | undefined,
-  H extends ZodType | undefined = ZodType | undefined,
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  H extends Schema | undefined = Schema | undefined,
 > {
   operationId: string;
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -72,10 +74,10 @@ export interface RouteSpec<
 }
 
 const defineRoute = <
-  P extends ZodType | undefined = undefined,
-  Q extends ZodType | undefined = undefined,
-  B extends ZodType | undefined = undefined,
-  H extends ZodType | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  H extends Schema | undefined = undefined,
 >(
   spec: RouteSpec<P, Q, B, H>,
 ) => spec;
