@@ -3,6 +3,7 @@
  * Never pass query parameters or request bodies here.
  */
 import { logLevel } from './config';
+import { sourceMapped } from './source-maps';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -35,7 +36,10 @@ function withoutValues(message: unknown, code: unknown): unknown {
   return message.replace(/"(?:[^"]|"")*"/g, '"…"');
 }
 
-/** A cause as loggable fields: name, message, code and stack, never bound parameters or quoted values. */
+/**
+ * A cause as loggable fields: name, message, code and stack (in the TypeScript sources,
+ * lib/source-maps.ts), never bound parameters or quoted values.
+ */
 export function describeError(error: unknown): Record<string, unknown> {
   // Fields, not `instanceof Error`: errors from Node's own realm fail that test under a sandbox.
   if (typeof error === 'object' && error !== null && 'message' in error) {
@@ -52,8 +56,8 @@ export function describeError(error: unknown): Record<string, unknown> {
       errorMessage: shown,
       errorCode: code,
       stack:
-        typeof stack === 'string' && shown !== message
-          ? stack.replace(String(message), String(shown))
+        typeof stack === 'string'
+          ? sourceMapped(shown !== message ? stack.replace(String(message), String(shown)) : stack)
           : stack,
       ...(cause !== undefined ? { cause: describeError(cause) } : {}),
     };
