@@ -34,9 +34,10 @@ const flag = () =>
     z.transform((v) => v === '1' || v === 'true'),
   );
 
-const postgresUrl = z.string().check(z.trim(), z.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'));
+const postgresUrl = () =>
+  z.string().check(z.trim(), z.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'));
 
-const hostPort = z.string().check(z.trim(), z.regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port'));
+const hostPort = () => z.string().check(z.trim(), z.regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port'));
 
 /** A comma-separated list; `problem` says why an item is refused, or nothing for a good one. */
 const list = (problem: (item: string) => string | undefined) =>
@@ -56,17 +57,32 @@ const list = (problem: (item: string) => string | undefined) =>
   );
 
 /** Text that must not be empty once trimmed. */
-const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+const nonEmpty = () => z.string().check(z.trim(), z.minLength(1));
+
+/**
+ * The bounds of a function's connection that cannot travel as startup parameters through a
+ * transaction pooler: PgBouncer sets them on each server connection instead.
+ */
+const connectionBoundsSettings = () => ({
+  DB_STATEMENT_TIMEOUT_MS: setting(
+    'Bounds every statement of a request, lock waits and a hung worker included, then 503 (ms)',
+    intFromEnv(2_500, 100, 3_600_000),
+  ),
+  DB_NODE_CONNECT_TIMEOUT_MS: setting(
+    "Citus's connection timeout from the coordinator to a worker, for the functions' sessions (ms; Citus's own default is 30 s)",
+    intFromEnv(1_500, 100, 60_000),
+  ),
+});
 
 /** The database every function connects to: the Citus coordinator. */
-export const databaseSection = z.object({
+const databaseSettings = () => ({
   DATABASE_URL: setting(
     'The Citus coordinator the functions connect to, postgres://user@host:port/db',
     z.pipe(
       z.string({
         error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
       }),
-      postgresUrl,
+      postgresUrl(),
     ),
   ),
   DB_POOL_MAX: setting(
@@ -80,27 +96,11 @@ export const databaseSection = z.object({
     intFromEnv(5_000, 100, 120_000),
   ),
   DB_IDLE_TIMEOUT_MS: setting('How long an idle connection is kept (ms)', intFromEnv(10_000, 100, 600_000)),
-  DB_STATEMENT_TIMEOUT_MS: setting(
-    'Bounds every statement of a request, lock waits and a hung worker included, then 503 (ms)',
-    intFromEnv(2_500, 100, 3_600_000),
-  ),
-  DB_NODE_CONNECT_TIMEOUT_MS: setting(
-    "Citus's connection timeout from the coordinator to a worker, for the functions' sessions (ms; Citus's own default is 30 s)",
-    intFromEnv(1_500, 100, 60_000),
-  ),
-});
-
-/**
- * The bounds of a function's connection that cannot travel as startup parameters through a
- * transaction pooler: PgBouncer sets them on each server connection instead.
- */
-export const connectionBoundsSection = z.pick(databaseSection, {
-  DB_STATEMENT_TIMEOUT_MS: true,
-  DB_NODE_CONNECT_TIMEOUT_MS: true,
+  ...connectionBoundsSettings(),
 });
 
 /** The HTTP functions. */
-export const httpSection = z.object({
+const httpSettings = () => ({
   MAX_BODY_BYTES: setting('Larger request bodies get 413', intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024)),
   MAX_HEADER_BYTES: setting(
     "Larger request headers, names and values together, get 431 (API Gateway's own limit is 10 KiB)",
@@ -146,25 +146,25 @@ export const httpSection = z.object({
   ),
   CONSOLE_DIR: setting(
     "The console's build (web/dist) the console functions serve; default: the nearest one above the code",
-    z.optional(nonEmpty),
+    z.optional(nonEmpty()),
   ),
 });
 
-const logLevels = z.enum(['debug', 'info', 'warn', 'error', 'silent']);
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-export const logSection = z.object({
-  LOG_LEVEL: setting('debug, info, warn, error or silent', z._default(logLevels, 'info')),
+const logSettings = () => ({
+  LOG_LEVEL: setting('debug, info, warn, error or silent', z._default(z.enum(LOG_LEVELS), 'info')),
 });
 
 /** Cluster setup (the setup function, `npm run setup`, `./init.sh`). */
-export const setupSection = z.object({
+const setupSettings = () => ({
   WORKER_HOSTS: setting(
     'Workers to register, as host:port,host:port',
-    list((item) => (hostPort.safeParse(item).success ? undefined : `"${item}" is not host:port`)),
+    list((item) => (hostPort().safeParse(item).success ? undefined : `"${item}" is not host:port`)),
   ),
   WORKER_SERVICE: setting(
     "A DNS name that resolves to every worker (docker compose's `worker` service)",
-    z.optional(nonEmpty),
+    z.optional(nonEmpty()),
   ),
   WORKER_PORT: setting('The port of the workers WORKER_SERVICE resolves to', intFromEnv(5432, 1, 65535)),
   EXPECTED_WORKERS: setting(
@@ -182,19 +182,19 @@ export const setupSection = z.object({
   ),
   SQL_DIR: setting(
     "The SQL bundle's folder; default: the `sql/` folder nearest the code",
-    z.optional(nonEmpty),
+    z.optional(nonEmpty()),
   ),
   COORDINATOR_URL: setting(
     "The coordinator as the workers reach it, when that differs from DATABASE_URL's host",
-    z.optional(postgresUrl),
+    z.optional(postgresUrl()),
   ),
 });
 
 /** The local cluster launcher (`npm run cluster`, the test tiers). */
-export const localClusterSection = z.object({
+const localClusterSettings = () => ({
   CLUSTER_DIR: setting(
     "One directory for every node's data, logs and `cluster.json`; default `.cluster/`",
-    z.optional(nonEmpty),
+    z.optional(nonEmpty()),
   ),
   CLUSTER_WORKERS: setting('Number of workers', intFromEnv(4, 1, 32, 'must be a whole number from 1 to 32')),
   CLUSTER_PORT: setting(
@@ -215,7 +215,7 @@ export const localClusterSection = z.object({
   CLUSTER_FAST: setting('1 turns fsync off: for throwaway clusters only', flag()),
   CLUSTER_USER: setting(
     'When run as root, the unprivileged user the servers run as',
-    z._default(nonEmpty, 'postgres'),
+    z._default(nonEmpty(), 'postgres'),
   ),
   CLUSTER_POOLER: setting(
     'PgBouncer in front of the coordinator: `auto` when installed, `on` requires it, `off` never',
@@ -227,18 +227,18 @@ export const localClusterSection = z.object({
   ),
   PG_BIN: setting(
     'The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations',
-    z.optional(nonEmpty),
+    z.optional(nonEmpty()),
   ),
   // The connection bounds the launcher's PgBouncer sets for the functions.
-  ...connectionBoundsSection.shape,
+  ...connectionBoundsSettings(),
 });
 
 /** The benchmark (`npm run bench`): a running cluster to measure instead of a throwaway one. */
-export const benchSection = z.object({
-  DATABASE_URL: setting('A running cluster to measure instead of a throwaway one', z.optional(postgresUrl)),
+const benchSettings = () => ({
+  DATABASE_URL: setting('A running cluster to measure instead of a throwaway one', z.optional(postgresUrl())),
   FUNCTIONS_DATABASE_URL: setting(
     'Where the functions connect to that cluster, when not DATABASE_URL itself (a pooler in front of it)',
-    z.optional(postgresUrl),
+    z.optional(postgresUrl()),
   ),
 });
 
@@ -250,18 +250,42 @@ const truthy = () =>
   );
 
 /** Command-line behaviour. */
-export const cliSection = z.object({
+const cliSettings = () => ({
   CI: setting('Set in CI: plain progress lines instead of a progress bar', truthy()),
   DEBUG: setting('Print stack traces of failures', truthy()),
 });
 
+/**
+ * Every setting by section, each section a function that builds its schemas: a section's
+ * schema below is built on first use (`z.lazy`), so a function builds the sections it
+ * reads when it first reads them, and never the launcher's or the benchmark's.
+ */
+export const settings = {
+  database: databaseSettings,
+  connectionBounds: connectionBoundsSettings,
+  http: httpSettings,
+  log: logSettings,
+  setup: setupSettings,
+  localCluster: localClusterSettings,
+  bench: benchSettings,
+  cli: cliSettings,
+};
+
+const section = <S extends z.core.$ZodLooseShape>(shape: () => S) => z.lazy(() => z.object(shape()));
+
+export const databaseSection = section(databaseSettings);
+export const connectionBoundsSection = section(connectionBoundsSettings);
+export const logSection = section(logSettings);
+export const localClusterSection = section(localClusterSettings);
+export const benchSection = section(benchSettings);
+export const cliSection = section(cliSettings);
 /** What a function needs: the database, the HTTP settings, logging and setup. */
-export const configSchema = z.object({
-  ...databaseSection.shape,
-  ...httpSection.shape,
-  ...logSection.shape,
-  ...setupSection.shape,
-});
+export const configSchema = section(() => ({
+  ...databaseSettings(),
+  ...httpSettings(),
+  ...logSettings(),
+  ...setupSettings(),
+}));
 
 export type Config = z.infer<typeof configSchema>;
 export type DbConfig = z.infer<typeof databaseSection>;
@@ -269,7 +293,7 @@ export type LocalClusterConfig = z.infer<typeof localClusterSection>;
 export type CliConfig = z.infer<typeof cliSection>;
 export type BenchConfig = z.infer<typeof benchSection>;
 export type ConnectionBounds = z.infer<typeof connectionBoundsSection>;
-export type LogLevel = z.infer<typeof logLevels>;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

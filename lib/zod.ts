@@ -8,8 +8,15 @@
  * Import it as `import * as z from '<path>/zod'`; nothing else imports zod at run time.
  */
 import { en } from 'zod/locales';
-import { config } from 'zod/mini';
+import { config, type core } from 'zod/mini';
 
-config(en());
+// The messages are made when the first one is needed, not when a function starts.
+let english: core.$ZodConfig['localeError'];
+config({
+  localeError: (issue) => {
+    english ??= en().localeError;
+    return english?.(issue);
+  },
+});
 
 export * from 'zod/mini';

@@ -103,20 +103,31 @@ const integer = () => z.number().check(z.int());
 
 const ID_MESSAGE = `must be a whole number from 1 to ${MAX_ID}`;
 
+/*
+ * Every schema below is built on first use (`z.lazy`): a function's cold start builds the
+ * schemas of its own route when its first request is validated, not the whole contract
+ * when the module loads.
+ */
+
 /** A positive id as it appears in a path or query string. */
 export const idParam = doc(
-  z.pipe(
+  z.lazy(() =>
     z.pipe(
-      z.string({ error: expecting(ID_MESSAGE) }).check(z.regex(/^[1-9]\d{0,15}$/, ID_MESSAGE)),
-      z.transform(Number),
+      z.pipe(
+        z.string({ error: expecting(ID_MESSAGE) }).check(z.regex(/^[1-9]\d{0,15}$/, ID_MESSAGE)),
+        z.transform(Number),
+      ),
+      z.number().check(z.maximum(MAX_ID, ID_MESSAGE)),
     ),
-    z.number().check(z.maximum(MAX_ID, ID_MESSAGE)),
   ),
   { type: 'integer', minimum: 1, maximum: MAX_ID, example: 5 },
 );
 
 /** An id in a body or a response: the document states its bound, the largest exact JSON integer. */
-export const id = doc(wholeNumber(1, MAX_ID), { maximum: MAX_ID });
+export const id = doc(
+  z.lazy(() => wholeNumber(1, MAX_ID)),
+  { maximum: MAX_ID },
+);
 /**
  * Money in cents. The bounds multiply within 2^53 (price × quantity × lines), so an
  * order's total is exact as a JSON number: test/unit/contract.test.ts checks it.
@@ -125,32 +136,35 @@ export const MAX_PRICE_CENTS = 1_000_000_000;
 export const MAX_QUANTITY = 10_000;
 export const MAX_ORDER_LINES = 100;
 export const MAX_STOCK = 1_000_000_000;
-const cents = wholeNumber(0, MAX_PRICE_CENTS);
-const totalCents = z.number().check(z.int(), z.minimum(0));
+const cents = z.lazy(() => wholeNumber(0, MAX_PRICE_CENTS));
 const timestamp = doc(z.string(), { format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
 
-export const companyPath = fields({ companyId: idParam }, 'path parameter');
-export const productPath = fields({ companyId: idParam, productId: idParam }, 'path parameter');
-export const orderPath = fields({ companyId: idParam, orderId: idParam }, 'path parameter');
-export const customerPath = fields({ companyId: idParam, customerId: idParam }, 'path parameter');
-export const campaignPath = fields({ companyId: idParam, campaignId: idParam }, 'path parameter');
-export const keyPath = fields({ companyId: idParam, keyId: idParam }, 'path parameter');
+const path = <S extends z.core.$ZodLooseShape>(shape: S) => z.lazy(() => fields(shape, 'path parameter'));
+export const companyPath = path({ companyId: idParam });
+export const productPath = path({ companyId: idParam, productId: idParam });
+export const orderPath = path({ companyId: idParam, orderId: idParam });
+export const customerPath = path({ companyId: idParam, customerId: idParam });
+export const campaignPath = path({ companyId: idParam, campaignId: idParam });
+export const keyPath = path({ companyId: idParam, keyId: idParam });
 
 /** A browser's revalidation of a file it has cached (the console's files carry an ETag). */
-export const conditionalHeaders = z.object({
-  'if-none-match': z.optional(z.string().check(z.maxLength(1024, 'must be at most 1024 characters'))),
-});
+export const conditionalHeaders = z.lazy(() =>
+  z.object({
+    'if-none-match': z.optional(z.string().check(z.maxLength(1024, 'must be at most 1024 characters'))),
+  }),
+);
 
 /** What a browser's preflight request (OPTIONS) asks for: read by the catch-all, never refused. */
-export const preflightHeaders = z.object({
-  origin: z.optional(z.string()),
-  'access-control-request-method': z.optional(z.string()),
-});
+export const preflightHeaders = z.lazy(() =>
+  z.object({
+    origin: z.optional(z.string()),
+    'access-control-request-method': z.optional(z.string()),
+  }),
+);
 
 /** A file of the console under /console/, e.g. `assets/index-3f9a2c1b.js`. */
-export const consoleFilePath = fields(
-  { file: doc(text({ max: 255 }), { example: 'assets/index-3f9a2c1b.js' }) },
-  'path parameter',
+export const consoleFilePath = z.lazy(() =>
+  fields({ file: doc(text({ max: 255 }), { example: 'assets/index-3f9a2c1b.js' }) }, 'path parameter'),
 );
 
 const limit = (fallback: number, max: number) => {
@@ -180,47 +194,55 @@ const cursor = (key: CursorKey) =>
     { description: 'The `nextCursor` of the previous page' },
   );
 
-export const pageQuery = fields(
-  { limit: limit(20, 100), cursor: cursor(cursorKeys.customerOrders) },
-  'query parameter',
+export const pageQuery = z.lazy(() =>
+  fields({ limit: limit(20, 100), cursor: cursor(cursorKeys.customerOrders) }, 'query parameter'),
 );
 
-export const keyListQuery = fields(
-  { limit: limit(20, 100), cursor: cursor(cursorKeys.apiKeys) },
-  'query parameter',
+export const keyListQuery = z.lazy(() =>
+  fields({ limit: limit(20, 100), cursor: cursor(cursorKeys.apiKeys) }, 'query parameter'),
 );
 
-export const productListQuery = fields(
-  {
-    limit: limit(20, 100),
-    cursor: cursor(cursorKeys.products),
-    q: doc(z.optional(text({ max: 100 })), { description: 'Part of the product name' }),
-  },
-  'query parameter',
+export const productListQuery = z.lazy(() =>
+  fields(
+    {
+      limit: limit(20, 100),
+      cursor: cursor(cursorKeys.products),
+      q: doc(z.optional(text({ max: 100 })), { description: 'Part of the product name' }),
+    },
+    'query parameter',
+  ),
 );
 
-export const campaignListQuery = fields(
-  {
-    limit: limit(10, 100),
-    cursor: cursor(cursorKeys.campaigns),
-    state: z.optional(oneOf(CAMPAIGN_STATES)),
-  },
-  'query parameter',
+export const campaignListQuery = z.lazy(() =>
+  fields(
+    {
+      limit: limit(10, 100),
+      cursor: cursor(cursorKeys.campaigns),
+      state: z.optional(oneOf(CAMPAIGN_STATES)),
+    },
+    'query parameter',
+  ),
 );
 
-const name = text({ max: 200 });
+const name = z.lazy(() => text({ max: 200 }));
 const SKU_MESSAGE =
   'must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit';
 
-export const companyIn = doc(fields({ name }), { id: 'CompanyIn' });
+export const companyIn = doc(
+  z.lazy(() => fields({ name })),
+  { id: 'CompanyIn' },
+);
 export const companyOut = doc(
-  z.object({ id, name: z.string(), imageUrl: z.nullable(z.string()), createdAt: timestamp }),
+  z.lazy(() => z.object({ id, name: z.string(), imageUrl: z.nullable(z.string()), createdAt: timestamp })),
   { id: 'Company' },
 );
 
-export const keyIn = doc(fields({ kind: oneOf(KEY_KINDS) }), { id: 'ApiKeyIn' });
+export const keyIn = doc(
+  z.lazy(() => fields({ kind: oneOf(KEY_KINDS) })),
+  { id: 'ApiKeyIn' },
+);
 
-const keyFields = {
+const keyFields = () => ({
   id,
   kind: z.enum(KEY_KINDS),
   prefix: doc(z.string(), {
@@ -228,214 +250,248 @@ const keyFields = {
     example: 'ds_sk_7_Gx2q',
   }),
   createdAt: timestamp,
-};
+});
 
-export const keyOut = doc(z.object({ ...keyFields, revokedAt: z.nullable(timestamp) }), { id: 'ApiKey' });
+export const keyOut = doc(
+  z.lazy(() => z.object({ ...keyFields(), revokedAt: z.nullable(timestamp) })),
+  { id: 'ApiKey' },
+);
 
 export const newKeyOut = doc(
-  z.object({
-    ...keyFields,
-    key: doc(z.string(), {
-      description: 'The key itself: shown in this answer only, stored nowhere (only its hash is kept)',
-      example: 'ds_sk_7_Gx2qP0c9aLr4TnW8bYv3KdE6fHs1JmQ5',
+  z.lazy(() =>
+    z.object({
+      ...keyFields(),
+      key: doc(z.string(), {
+        description: 'The key itself: shown in this answer only, stored nowhere (only its hash is kept)',
+        example: 'ds_sk_7_Gx2qP0c9aLr4TnW8bYv3KdE6fHs1JmQ5',
+      }),
     }),
-  }),
+  ),
   { id: 'NewApiKey' },
 );
 
-const productFields = {
+const productFields = () => ({
   name,
   sku: doc(z.string({ error: expecting(SKU_MESSAGE) }).check(z.regex(SKU_PATTERN, SKU_MESSAGE)), {
     example: 'BOOT-42',
   }),
   priceCents: cents,
   stock: wholeNumber(0, MAX_STOCK),
-};
+});
 
-export const productIn = doc(fields(productFields), { id: 'ProductIn' });
+export const productIn = doc(
+  z.lazy(() => fields(productFields())),
+  { id: 'ProductIn' },
+);
 
 export const productPatch = doc(
-  fields({
-    name: z.optional(productFields.name),
-    priceCents: z.optional(productFields.priceCents),
-    stock: z.optional(productFields.stock),
-  }).check(z.refine((p) => Object.keys(p).length > 0, 'must give at least one of name, priceCents, stock')),
+  z.lazy(() => {
+    const { name, priceCents, stock } = productFields();
+    return fields({
+      name: z.optional(name),
+      priceCents: z.optional(priceCents),
+      stock: z.optional(stock),
+    }).check(z.refine((p) => Object.keys(p).length > 0, 'must give at least one of name, priceCents, stock'));
+  }),
   { id: 'ProductPatch' },
 );
 
 export const productOut = doc(
-  z.object({
-    id,
-    companyId: id,
-    name: z.string(),
-    sku: z.string(),
-    priceCents: cents,
-    stock: integer(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
+  z.lazy(() =>
+    z.object({
+      id,
+      companyId: id,
+      name: z.string(),
+      sku: z.string(),
+      priceCents: cents,
+      stock: integer(),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    }),
+  ),
   { id: 'Product' },
 );
 
-export const orderItemIn = doc(fields({ productId: id, quantity: wholeNumber(1, MAX_QUANTITY) }), {
-  id: 'OrderItemIn',
-});
+export const orderItemIn = doc(
+  z.lazy(() => fields({ productId: id, quantity: wholeNumber(1, MAX_QUANTITY) })),
+  { id: 'OrderItemIn' },
+);
 
 const EMAIL_MESSAGE = 'must be an email address such as ada@example.com, at most 254 characters';
 
 export const orderIn = doc(
-  fields({
-    customer: z.union(
-      [
-        fields({ id }),
-        fields({
-          email: z
-            .email({ error: expecting(EMAIL_MESSAGE) })
-            .check(z.maxLength(254, EMAIL_MESSAGE), z.toLowerCase()),
-          name,
-        }),
-      ],
-      { error: expecting('must be {"id"} of a known customer, or {"email", "name"}') },
-    ),
-    items: z
-      .array(orderItemIn, { error: expecting(`must be a list of 1 to ${MAX_ORDER_LINES} items`) })
-      .check(
-        z.minLength(1, 'must hold at least one item'),
-        z.maxLength(MAX_ORDER_LINES, `must be a list of 1 to ${MAX_ORDER_LINES} items`),
+  z.lazy(() =>
+    fields({
+      customer: z.union(
+        [
+          fields({ id }),
+          fields({
+            email: z
+              .email({ error: expecting(EMAIL_MESSAGE) })
+              .check(z.maxLength(254, EMAIL_MESSAGE), z.toLowerCase()),
+            name,
+          }),
+        ],
+        { error: expecting('must be {"id"} of a known customer, or {"email", "name"}') },
       ),
-  }),
+      items: z
+        .array(orderItemIn, { error: expecting(`must be a list of 1 to ${MAX_ORDER_LINES} items`) })
+        .check(
+          z.minLength(1, 'must hold at least one item'),
+          z.maxLength(MAX_ORDER_LINES, `must be a list of 1 to ${MAX_ORDER_LINES} items`),
+        ),
+    }),
+  ),
   { id: 'OrderIn' },
 );
 
-export const idempotencyHeaders = z.object({
-  'idempotency-key': doc(
-    z
-      .string({ error: 'the Idempotency-Key header is required' })
-      .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')),
-    { description: 'A unique key per order; a retry with the same key and body returns the same order' },
-  ),
-});
+export const idempotencyHeaders = z.lazy(() =>
+  z.object({
+    'idempotency-key': doc(
+      z
+        .string({ error: 'the Idempotency-Key header is required' })
+        .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')),
+      { description: 'A unique key per order; a retry with the same key and body returns the same order' },
+    ),
+  }),
+);
 
 export const orderOut = doc(
-  z.object({
-    id,
-    companyId: id,
-    customerId: id,
-    status: z.enum(ORDER_STATUSES),
-    totalCents,
-    currency: z.string(),
-    items: z.array(z.object({ productId: id, quantity: integer(), unitPriceCents: cents })),
-    createdAt: timestamp,
-  }),
+  z.lazy(() =>
+    z.object({
+      id,
+      companyId: id,
+      customerId: id,
+      status: z.enum(ORDER_STATUSES),
+      totalCents: z.number().check(z.int(), z.minimum(0)),
+      currency: z.string(),
+      items: z.array(z.object({ productId: id, quantity: integer(), unitPriceCents: cents })),
+      createdAt: timestamp,
+    }),
+  ),
   { id: 'Order' },
 );
 
-const campaignFields = {
+const campaignFields = () => ({
   id,
   companyId: id,
   name: z.string(),
   costModel: z.enum(COST_MODELS),
   state: z.enum(CAMPAIGN_STATES),
   monthlyBudget: z.nullable(integer()),
-};
+});
 
-export const campaignOut = doc(z.object(campaignFields), { id: 'Campaign' });
+export const campaignOut = doc(
+  z.lazy(() => z.object(campaignFields())),
+  { id: 'Campaign' },
+);
 
 export const adOut = doc(
-  z.object({
-    id,
-    name: z.string(),
-    imageUrl: z.nullable(z.string()),
-    targetUrl: z.nullable(z.string()),
-    impressionsCount: doc(integer(), { description: 'The counter stored on the ad' }),
-    clicksCount: integer(),
-    impressions: doc(integer(), { description: 'Impressions recorded for the ad' }),
-    clicks: doc(integer(), { description: 'Clicks recorded for the ad' }),
-  }),
+  z.lazy(() =>
+    z.object({
+      id,
+      name: z.string(),
+      imageUrl: z.nullable(z.string()),
+      targetUrl: z.nullable(z.string()),
+      impressionsCount: doc(integer(), { description: 'The counter stored on the ad' }),
+      clicksCount: integer(),
+      impressions: doc(integer(), { description: 'Impressions recorded for the ad' }),
+      clicks: doc(integer(), { description: 'Clicks recorded for the ad' }),
+    }),
+  ),
   { id: 'Ad' },
 );
 
 export const campaignDetailOut = doc(
-  z.object({ ...campaignFields, blacklistedSiteUrls: z.array(z.string()), ads: z.array(adOut) }),
+  z.lazy(() =>
+    z.object({ ...campaignFields(), blacklistedSiteUrls: z.array(z.string()), ads: z.array(adOut) }),
+  ),
   { id: 'CampaignDetail' },
 );
 
 /** A page of a list: its items and the cursor of the next page. */
 export const page = <T extends Schema>(item: T, name: string) =>
-  doc(z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) }), { id: name });
+  doc(
+    z.lazy(() => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) })),
+    { id: name },
+  );
 
 export const healthOut = doc(
-  z.object({
-    status: doc(z.enum(['ok', 'degraded']), {
-      description: '`degraded`: the coordinator answers but a worker does not; its tenants get 503',
+  z.lazy(() =>
+    z.object({
+      status: doc(z.enum(['ok', 'degraded']), {
+        description: '`degraded`: the coordinator answers but a worker does not; its tenants get 503',
+      }),
+      database: z.enum(['citus', 'plain']),
+      citusVersion: z.nullable(z.string()),
+      activeWorkers: integer(),
+      unreachableWorkers: doc(z.array(z.string()), {
+        description: 'Active workers the coordinator cannot reach',
+      }),
     }),
-    database: z.enum(['citus', 'plain']),
-    citusVersion: z.nullable(z.string()),
-    activeWorkers: integer(),
-    unreachableWorkers: doc(z.array(z.string()), {
-      description: 'Active workers the coordinator cannot reach',
-    }),
-  }),
+  ),
   { id: 'Health' },
 );
 
-const tableOut = z.object({
-  table: z.string(),
-  kind: z.enum(['distributed', 'reference', 'local', 'plain']),
-  distributionColumn: z.nullable(z.string()),
-  colocationId: z.nullable(integer()),
-  shardCount: integer(),
-});
-
-const rebalanceOut = z.object({
-  running: z.boolean(),
-  jobId: z.nullable(integer()),
-  state: z.nullable(z.string()),
-  tasksDone: integer(),
-  tasksTotal: integer(),
-  startedAt: z.nullable(timestamp),
-  finishedAt: z.nullable(timestamp),
-});
-
 export const clusterStatusOut = doc(
-  z.object({
-    mode: z.enum(['citus', 'plain']),
-    citusVersion: z.nullable(z.string()),
-    summary: z.string(),
-    nodes: z.array(
-      z.object({
-        host: z.string(),
-        port: integer(),
-        role: z.enum(['coordinator', 'worker']),
-        state: z.enum(['active', 'unreachable', 'inactive']),
-        shards: integer(),
-        dataBytes: z.nullable(integer()),
+  z.lazy(() =>
+    z.object({
+      mode: z.enum(['citus', 'plain']),
+      citusVersion: z.nullable(z.string()),
+      summary: z.string(),
+      nodes: z.array(
+        z.object({
+          host: z.string(),
+          port: integer(),
+          role: z.enum(['coordinator', 'worker']),
+          state: z.enum(['active', 'unreachable', 'inactive']),
+          shards: integer(),
+          dataBytes: z.nullable(integer()),
+        }),
+      ),
+      tables: z.array(
+        z.object({
+          table: z.string(),
+          kind: z.enum(['distributed', 'reference', 'local', 'plain']),
+          distributionColumn: z.nullable(z.string()),
+          colocationId: z.nullable(integer()),
+          shardCount: integer(),
+        }),
+      ),
+      largestTenants: z.array(
+        z.object({
+          companyId: id,
+          name: z.nullable(z.string()),
+          dataBytes: z.nullable(integer()),
+          queries: z.nullable(integer()),
+          shardId: integer(),
+          host: z.string(),
+          port: integer(),
+        }),
+      ),
+      tenantsSource: doc(z.string(), {
+        description: '`citus_stat_tenants`, `row sizes`, or why there are no figures',
       }),
-    ),
-    tables: z.array(tableOut),
-    largestTenants: z.array(
-      z.object({
-        companyId: id,
-        name: z.nullable(z.string()),
-        dataBytes: z.nullable(integer()),
-        queries: z.nullable(integer()),
-        shardId: integer(),
-        host: z.string(),
-        port: integer(),
-      }),
-    ),
-    tenantsSource: doc(z.string(), {
-      description: '`citus_stat_tenants`, `row sizes`, or why there are no figures',
+      rebalance: z.nullable(
+        z.object({
+          running: z.boolean(),
+          jobId: z.nullable(integer()),
+          state: z.nullable(z.string()),
+          tasksDone: integer(),
+          tasksTotal: integer(),
+          startedAt: z.nullable(timestamp),
+          finishedAt: z.nullable(timestamp),
+        }),
+      ),
+      operations: z.array(
+        z.object({
+          kind: z.enum(['rebalance-move', 'isolate-tenant', 'move-shard', 'split-shard']),
+          detail: z.string(),
+          startedAt: z.nullable(timestamp),
+        }),
+      ),
     }),
-    rebalance: z.nullable(rebalanceOut),
-    operations: z.array(
-      z.object({
-        kind: z.enum(['rebalance-move', 'isolate-tenant', 'move-shard', 'split-shard']),
-        detail: z.string(),
-        startedAt: z.nullable(timestamp),
-      }),
-    ),
-  }),
+  ),
   { id: 'ClusterStatus' },
 );
 

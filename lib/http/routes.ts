@@ -394,17 +394,23 @@ export function documentedResponses(route: RouteSpec): Record<number, ResponseSp
 
 type RouteName = keyof typeof routes | keyof typeof consoleRoutes;
 
-/** `{name}` takes one path segment; `{name+}` (API Gateway's greedy variable) one or more. */
-const templates = Object.entries({ ...routes, ...consoleRoutes }).map(([name, route]) => {
-  const names: string[] = [];
-  const source = route.path
-    .replace(/[.]/g, '\\.')
-    .replace(/\{(\w+)(\+?)\}/g, (_, param: string, greedy: string) => {
-      names.push(param);
-      return greedy ? '(.+)' : '([^/]+)';
-    });
-  return { name: name as RouteName, route: route as RouteSpec, names, pattern: new RegExp(`^${source}$`) };
-});
+/**
+ * Each route's path as a pattern, made on first use (the catch-all and CORS preflights
+ * match paths; no other function does). `{name}` takes one path segment; `{name+}` (API
+ * Gateway's greedy variable) one or more.
+ */
+let templates: { name: RouteName; route: RouteSpec; names: string[]; pattern: RegExp }[] | undefined;
+const pathTemplates = () =>
+  (templates ??= Object.entries({ ...routes, ...consoleRoutes }).map(([name, route]) => {
+    const names: string[] = [];
+    const source = route.path
+      .replace(/[.]/g, '\\.')
+      .replace(/\{(\w+)(\+?)\}/g, (_, param: string, greedy: string) => {
+        names.push(param);
+        return greedy ? '(.+)' : '([^/]+)';
+      });
+    return { name: name as RouteName, route: route as RouteSpec, names, pattern: new RegExp(`^${source}$`) };
+  }));
 
 export interface RouteMatch {
   name: RouteName;
@@ -415,7 +421,7 @@ export interface RouteMatch {
 
 /** Every route whose path template matches a concrete path, whatever its method. */
 export function matchPath(path: string): RouteMatch[] {
-  return templates.flatMap(({ name, route, names, pattern }) => {
+  return pathTemplates().flatMap(({ name, route, names, pattern }) => {
     const match = pattern.exec(path);
     if (!match) return [];
     return [{ name, route, params: Object.fromEntries(names.map((n, i) => [n, match[i + 1] ?? ''])) }];
