@@ -69,7 +69,7 @@ async function retryFor<T>(
   }
 }
 
-export async function waitForCoordinator(cfg: Config, database: Db): Promise<void> {
+async function waitForCoordinator(cfg: Config, database: Db): Promise<void> {
   const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () => database.query('SELECT 1'));
   if (error !== undefined) {
     const { host, port } = coordinatorAddress(cfg.DATABASE_URL);

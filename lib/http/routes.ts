@@ -372,7 +372,7 @@ const shared = {
 } satisfies Record<string, ResponseSpec>;
 
 /** True when the route's handler validates any part of the request. */
-export const validatesInput = (route: RouteSpec): boolean =>
+const validatesInput = (route: RouteSpec): boolean =>
   Boolean(route.params || route.query || route.headers || route.body);
 
 /**
