@@ -11,6 +11,8 @@
  * The cluster is DATABASE_URL's or a throwaway local one. The data is seeded (deterministic,
  * seed 42) into a database of its own on that cluster, `distribushop_bench`, which is
  * dropped at the end (--keep keeps it); --no-seed measures DATABASE_URL's own data instead.
+ * Each company gets a secret key for the run, which the keyed requests send as a merchant
+ * does (test/bench/keys.ts); on DATABASE_URL's own data those keys are revoked at the end.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ import { runSeed } from '../../lib/jobs/seed/run';
 import type { Offline } from '../support/offline';
 import { startThrowaway, type Throwaway, withDatabase } from '../support/throwaway-cluster';
 import { benchCluster, describeDatabase, describeMachine } from './cluster';
+import { type BenchKeys, makeBenchKeys } from './keys';
 import {
   LEVELS,
   type Level,
@@ -170,6 +173,7 @@ async function main(argv: string[]): Promise<void> {
   const cluster = await benchCluster();
   let scratch: Throwaway | undefined;
   let offline: Offline | undefined;
+  let keys: BenchKeys | undefined;
   try {
     let url = cluster.url;
     let functionsUrl = cluster.functionsUrl;
@@ -179,6 +183,7 @@ async function main(argv: string[]): Promise<void> {
       functionsUrl = withDatabase(cluster.functionsUrl, 'distribushop_bench');
       await seedShop(url, opts.shape);
     }
+    keys = await makeBenchKeys(url, opts.shape.companies);
     const handlersUrl = opts.pooler ? functionsUrl : url;
     // Each concurrent in-process client stands for one function instance with its one connection.
     process.env.DATABASE_URL = handlersUrl;
@@ -204,6 +209,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`${report.machine}\n${report.cluster}`);
     const run: Run = {
       shape: opts.shape,
+      keys: keys.secret,
       durationS: opts.durationS,
       warmupS: opts.warmupS,
       concurrency: opts.concurrency,
@@ -243,10 +249,11 @@ async function main(argv: string[]): Promise<void> {
       if (!scratch) throw new Error('--scales seeds its own data: leave out --no-seed');
       const shape: Shape = { ...opts.shape, companies, productsPerCompany: opts.scaleProducts };
       await seedShop(url, shape);
+      const scaledKeys = await makeBenchKeys(url, companies);
       for (const scenario of ['get-product', 'place-order'] as const) {
         for (const level of ['ceiling', 'in-process'] as const) {
           process.stdout.write(`${companies} companies: ${scenario} / ${level} ... `);
-          const scaled = { ...run, shape };
+          const scaled = { ...run, shape, keys: scaledKeys.secret };
           const measurement =
             level === 'ceiling'
               ? await runCeiling(scaled, pgbenchScripts(scenario))
@@ -268,6 +275,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`\nwrote bench.json, bench.svg and bench.md in ${opts.out}`);
   } finally {
     offline?.stop();
+    if (keys && !scratch) await keys.revoke();
     if (scratch && !opts.keep) await scratch.destroy();
     else if (scratch) console.log(`kept ${scratch.url}`);
     await cluster.stop();

@@ -17,6 +17,8 @@ import { type BenchRequest, requests, type ScenarioName, type Shape } from './sc
 export interface InProcessJob {
   scenario: ScenarioName;
   shape: Shape;
+  /** Company c's secret key is keys[c - 1]. */
+  keys: string[];
   clients: number[];
   warmupS: number;
   durationS: number;
@@ -44,7 +46,7 @@ async function runJob(job: InProcessJob): Promise<InProcessResult> {
   const latencies: number[] = [];
   const statuses: number[] = [];
   const loop = async (client: number, until: number, record: boolean) => {
-    const next = requests(job.scenario, job.shape, 1000 + client);
+    const next = requests(job.scenario, job.shape, job.keys, 1000 + client);
     while (performance.now() < until) {
       const request = next();
       const event = httpEvent(routes[request.route], {

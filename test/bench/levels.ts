@@ -31,6 +31,8 @@ export type Level = (typeof LEVELS)[number];
 
 export interface Run {
   shape: Shape;
+  /** Company c's secret key is keys[c - 1] (test/bench/keys.ts). */
+  keys: string[];
   durationS: number;
   warmupS: number;
   concurrency: number;
@@ -163,6 +165,7 @@ export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Me
           const job: InProcessJob = {
             scenario,
             shape: run.shape,
+            keys: run.keys,
             clients: share,
             warmupS: run.warmupS,
             durationS: run.durationS,
@@ -208,7 +211,7 @@ export async function runHttp(
 ): Promise<Measurement> {
   const expected = expectedStatuses(scenario);
   const drive = (seconds: number, recorder: Recorder | null) => {
-    const next = requests(scenario, run.shape, 2000 + Math.floor(Math.random() * 1000));
+    const next = requests(scenario, run.shape, run.keys, 2000 + Math.floor(Math.random() * 1000));
     return new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
         {

@@ -7,10 +7,14 @@
  * The generated shop (lib/jobs/seed/generate.ts, not skewed) gives company c the products
  * (c-1)·P+1 … c·P and the customers (c-1)·C+1 … c·C, so both sides can pick a random
  * product or customer of a random company without asking the database.
+ *
+ * Requests to merchant routes (list campaigns, an order for a known customer) carry the
+ * company's secret key (test/bench/keys.ts); public routes carry none.
  */
 import { randomUUID } from 'node:crypto';
 import { Random } from '../../lib/jobs/seed/random';
 import { MATERIALS } from '../../lib/jobs/seed/words';
+import { merchantHeader } from './keys';
 
 export const SCENARIOS = ['get-product', 'list-products', 'list-campaigns', 'place-order', 'mix'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -41,6 +45,9 @@ export const SEARCH_WORDS = MATERIALS.slice(0, 4).map((m) => m.toLowerCase());
 /** Order lines of 2–5 items: the pgbench side has one script per size. */
 const ITEM_COUNTS = [2, 3, 4, 5] as const;
 
+/** The secret key of company c is keys[c - 1]. */
+type Generator = (shape: Shape, random: Random, keys: readonly string[]) => BenchRequest;
+
 function getProduct(shape: Shape, random: Random): BenchRequest {
   const c = random.int(1, shape.companies);
   const p = (c - 1) * shape.productsPerCompany + random.int(1, shape.productsPerCompany);
@@ -58,12 +65,17 @@ function listProducts(shape: Shape, random: Random): BenchRequest {
   };
 }
 
-function listCampaigns(shape: Shape, random: Random): BenchRequest {
+function listCampaigns(shape: Shape, random: Random, keys: readonly string[]): BenchRequest {
   const c = random.int(1, shape.companies);
-  return { route: 'listCampaigns', method: 'GET', params: { companyId: String(c) } };
+  return {
+    route: 'listCampaigns',
+    method: 'GET',
+    params: { companyId: String(c) },
+    headers: merchantHeader(keys, c),
+  };
 }
 
-function placeOrder(shape: Shape, random: Random): BenchRequest {
+function placeOrder(shape: Shape, random: Random, keys: readonly string[]): BenchRequest {
   const c = random.int(1, shape.companies);
   const count = random.pick(ITEM_COUNTS);
   const chosen = new Set<number>();
@@ -75,21 +87,25 @@ function placeOrder(shape: Shape, random: Random): BenchRequest {
     route: 'placeOrder',
     method: 'POST',
     params: { companyId: String(c) },
-    headers: { 'idempotency-key': `bench-${randomUUID()}`, 'content-type': 'application/json' },
+    headers: {
+      ...merchantHeader(keys, c),
+      'idempotency-key': `bench-${randomUUID()}`,
+      'content-type': 'application/json',
+    },
     body: { customer: { id: customer }, items: [...chosen].map((productId) => ({ productId, quantity: 1 })) },
   };
 }
 
 /** 80 % reads, 20 % orders. */
-function mix(shape: Shape, random: Random): BenchRequest {
+function mix(shape: Shape, random: Random, keys: readonly string[]): BenchRequest {
   const r = random.next();
   if (r < 0.5) return getProduct(shape, random);
   if (r < 0.7) return listProducts(shape, random);
-  if (r < 0.8) return listCampaigns(shape, random);
-  return placeOrder(shape, random);
+  if (r < 0.8) return listCampaigns(shape, random, keys);
+  return placeOrder(shape, random, keys);
 }
 
-const GENERATORS: Record<ScenarioName, (shape: Shape, random: Random) => BenchRequest> = {
+const GENERATORS: Record<ScenarioName, Generator> = {
   'get-product': getProduct,
   'list-products': listProducts,
   'list-campaigns': listCampaigns,
@@ -97,10 +113,15 @@ const GENERATORS: Record<ScenarioName, (shape: Shape, random: Random) => BenchRe
   mix,
 };
 
-/** The request generator of a scenario for one client. */
-export function requests(name: ScenarioName, shape: Shape, seed: number): () => BenchRequest {
+/** The request generator of a scenario for one client; `keys[c - 1]` is company c's secret key. */
+export function requests(
+  name: ScenarioName,
+  shape: Shape,
+  keys: readonly string[],
+  seed: number,
+): () => BenchRequest {
   const random = new Random(seed);
-  return () => GENERATORS[name](shape, random);
+  return () => GENERATORS[name](shape, random, keys);
 }
 
 /** Statuses a scenario may answer without counting as an error: 409 only where orders run out of stock. */

@@ -57,10 +57,7 @@ export function toProblem(
   };
 }
 
-export function problemResponse(
-  problem: ProblemDocument,
-  headers: Record<string, string> = {},
-): HttpResponse {
+function problemResponse(problem: ProblemDocument, headers: Record<string, string> = {}): HttpResponse {
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', ...headers },

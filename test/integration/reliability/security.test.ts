@@ -9,6 +9,7 @@
 import { Pool } from 'pg';
 import { handler as createCompany } from '../../../functions/companies/create';
 import { handler as getOrder } from '../../../functions/orders/get';
+import { handler as getProduct } from '../../../functions/products/get';
 import { config } from '../../../lib/config';
 import { createDb, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
@@ -74,6 +75,15 @@ describe('limits', () => {
   it('should refuse a body over MAX_BODY_BYTES with 413 before parsing it', async () => {
     const reply = await invoke(createCompany, routes.createCompany, {
       body: { name: 'x'.repeat(config().MAX_BODY_BYTES) },
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({ type: '/problems/payload-too-large' });
+  });
+
+  it('should refuse a large body on a GET with 413 too, as the route documents', async () => {
+    const reply = await invoke(getProduct, routes.getProduct, {
+      params: { companyId: '1', productId: '1' },
+      body: { filler: 'x'.repeat(config().MAX_BODY_BYTES) },
     });
     expect(reply.status).toBe(413);
     expect(reply.body).toMatchObject({ type: '/problems/payload-too-large' });
