@@ -7,6 +7,8 @@
  * with API Gateway events; (3) the functions over HTTP through serverless-offline, driven
  * by autocannon. Requests/s, p50/p95/p99, errors by status, the ratios 2/1 and 3/1 and the
  * coordinator's connection count at the end of each; a table, a JSON file and an SVG chart.
+ * And (4) the cold level, per function: the module load and the first invocation of its
+ * bundle in fresh processes, against a bare pg handler's (test/bench/cold.ts).
  *
  * The cluster is DATABASE_URL's or a throwaway local one. The data is seeded (deterministic,
  * seed 42) into a database of its own on that cluster, `distribushop_bench`, which is
@@ -24,6 +26,7 @@ import { runSeed } from '../../lib/jobs/seed/run';
 import type { Offline } from '../support/offline';
 import { startThrowaway, type Throwaway, withDatabase } from '../support/throwaway-cluster';
 import { benchCluster, describeDatabase, describeMachine } from './cluster';
+import { runCold } from './cold';
 import { type BenchKeys, makeBenchKeys } from './keys';
 import {
   LEVELS,
@@ -46,13 +49,17 @@ import {
 import { BASELINE_SCENARIO, pgbenchScripts, SCENARIOS, type ScenarioName, type Shape } from './scenarios';
 import type { Measurement } from './stats';
 
+/** The scenario levels, and the cold level, measured per function rather than per scenario. */
+const ALL_LEVELS = [...LEVELS, 'cold'] as const;
+
 const USAGE = `usage: npm run bench -- [options]
   --duration S             measured seconds per scenario and level (default 15)
   --warmup S               unmeasured seconds before each (default 3)
   --concurrency N          concurrent clients (default 8)
   --http-clients N         concurrent HTTP clients of the http level (default: --concurrency)
   --scenarios a,b          ${SCENARIOS.join(', ')} (default: all)
-  --levels a,b             ${LEVELS.join(', ')} (default: all)
+  --levels a,b             ${ALL_LEVELS.join(', ')} (default: all)
+  --cold-runs N            fresh processes per function at the cold level (default 5)
   --companies N            generated companies (default 100)
   --products-per-company P (default 1000)
   --customers-per-company C (default 20)
@@ -81,6 +88,7 @@ function options(argv: string[]) {
       'http-clients': { type: 'string' },
       scenarios: { type: 'string' },
       levels: { type: 'string' },
+      'cold-runs': { type: 'string', default: '5' },
       companies: { type: 'string', default: '100' },
       'products-per-company': { type: 'string', default: '1000' },
       'customers-per-company': { type: 'string', default: '20' },
@@ -104,8 +112,8 @@ function options(argv: string[]) {
   const scenarios = list(values.scenarios, SCENARIOS);
   const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}\n${USAGE}`);
-  const levels = list(values.levels, LEVELS);
-  if (levels.some((l) => !(LEVELS as readonly string[]).includes(l)))
+  const levels = list(values.levels, ALL_LEVELS);
+  if (levels.some((l) => !(ALL_LEVELS as readonly string[]).includes(l)))
     throw new Error(`bad --levels\n${USAGE}`);
   const httpMode = values['http-mode'];
   if (httpMode !== 'worker-threads' && httpMode !== 'in-process')
@@ -118,7 +126,9 @@ function options(argv: string[]) {
     threads: whole('threads', 1),
     httpClients: values['http-clients'] === undefined ? undefined : whole('http-clients', 1),
     scenarios: scenarios as ScenarioName[],
-    levels: levels as Level[],
+    levels: levels.filter((l): l is Level => l !== 'cold'),
+    cold: levels.includes('cold'),
+    coldRuns: whole('cold-runs', 1),
     shape: {
       companies: whole('companies', 1),
       productsPerCompany: whole('products-per-company', 5),
@@ -207,6 +217,20 @@ async function main(argv: string[]): Promise<void> {
       scales: [],
     };
     console.log(`${report.machine}\n${report.cluster}`);
+    if (opts.cold) {
+      console.log('cold: every HTTP function and the floor, in fresh processes ...');
+      report.cold = await runCold(
+        {
+          databaseUrl: handlersUrl,
+          secretKey: keys.secret[0] as string,
+          runs: opts.coldRuns,
+          // Writing functions run on the benchmark's own data only.
+          writes: opts.seed,
+          logLevel: opts.logLevel,
+        },
+        (line) => console.log(line),
+      );
+    }
     const run: Run = {
       shape: opts.shape,
       keys: keys.secret,

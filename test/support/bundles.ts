@@ -13,12 +13,13 @@ export const root = path.resolve(__dirname, '../..');
 interface ServerlessFunction {
   handler: string;
   events?: { httpApi?: unknown }[];
+  environment?: Record<string, unknown>;
 }
 
 interface ServerlessConfig {
   functions: Record<string, ServerlessFunction>;
   provider: { environment?: Record<string, unknown> };
-  custom: { esbuild: Record<string, unknown> };
+  custom: { esbuild: Record<string, unknown> } & Record<string, unknown>;
 }
 
 export const serverlessConfig = (): ServerlessConfig =>
@@ -54,6 +55,47 @@ export function esbuildOptions(): BuildOptions {
   const exclude = (custom.exclude as string[] | undefined) ?? [];
   const external = (custom.external as string[] | undefined) ?? [];
   return { ...options, external: [...external, ...exclude] } as BuildOptions;
+}
+
+/**
+ * A variable of serverless.yml as the framework resolves it: `${env:NAME, 'default'}` from
+ * `env`, `${self:a.b}` from the file; undefined for anything else (a stage's settings, SSM).
+ */
+function resolveVariable(
+  value: unknown,
+  config: ServerlessConfig,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (typeof value !== 'string') return value === undefined ? undefined : String(value);
+  const fromEnv = /^\$\{env:(\w+)(?:,\s*'([^']*)')?\}$/.exec(value);
+  if (fromEnv) return env[fromEnv[1] as string] ?? fromEnv[2];
+  const fromSelf = /^\$\{self:([\w.]+)\}$/.exec(value);
+  if (fromSelf) {
+    const found = (fromSelf[1] as string)
+      .split('.')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+    return resolveVariable(found, config, env);
+  }
+  return value.includes('${') ? undefined : value;
+}
+
+/**
+ * The environment serverless.yml gives function `name` (the provider's, then its own), as
+ * far as it can be resolved here; what cannot (the operator token's stage settings) is left
+ * out. NODE_OPTIONS among them: a cold start is measured with what is deployed.
+ */
+export function deployedEnvironment(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const config = serverlessConfig();
+  const declared = { ...config.provider.environment, ...config.functions[name]?.environment };
+  const resolved: Record<string, string> = {};
+  for (const [key, value] of Object.entries(declared)) {
+    const text = resolveVariable(value, config, env);
+    if (text !== undefined) resolved[key] = text;
+  }
+  return resolved;
 }
 
 export interface FunctionEntry {
