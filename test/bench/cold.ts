@@ -298,14 +298,18 @@ export async function runCold(
       const request = subject.name === 'floor' ? requests.getProduct : requests[subject.name];
       if (!request)
         throw new Error(`the cold level has no request for ${subject.name}: add one in test/bench/cold.ts`);
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '',
-        ...deployedEnvironment(subject.name === 'floor' ? 'getProduct' : subject.name),
-        DATABASE_URL: options.databaseUrl,
-        LOG_LEVEL: options.logLevel,
-        ADMIN_TOKEN: operator,
-        ...(existsSync(consoleDir) ? { CONSOLE_DIR: consoleDir } : {}),
-      };
+      // The floor runs with nothing but its database: no NODE_OPTIONS, whatever is deployed.
+      const env: Record<string, string> =
+        subject.name === 'floor'
+          ? { PATH: process.env.PATH ?? '', DATABASE_URL: options.databaseUrl }
+          : {
+              PATH: process.env.PATH ?? '',
+              ...deployedEnvironment(subject.name),
+              DATABASE_URL: options.databaseUrl,
+              LOG_LEVEL: options.logLevel,
+              ADMIN_TOKEN: operator,
+              ...(existsSync(consoleDir) ? { CONSOLE_DIR: consoleDir } : {}),
+            };
       built.push({ name: subject.name, deployed, minified, request, env, samples: [] });
     }
     progress(
