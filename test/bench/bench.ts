@@ -247,7 +247,8 @@ async function main(argv: string[]): Promise<void> {
         DB_POOL_MAX: '1',
       });
     }
-    for (const scenario of opts.scenarios) {
+    // With no scenario level asked for (`--levels cold`), no scenario runs.
+    for (const scenario of opts.levels.length > 0 ? opts.scenarios : []) {
       const levels: Partial<Record<Level, Measurement>> = {};
       for (const level of opts.levels) {
         process.stdout.write(`${scenario} / ${level} ... `);

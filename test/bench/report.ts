@@ -178,7 +178,8 @@ export function svgChart(report: BenchReport): string {
     bars.length * (barHeight + gap) +
     report.results.length * groupGap +
     (report.scales.length ? 40 : 0) +
-    (coldBars ? 60 + coldBars * (barHeight + gap) : 0);
+    (coldBars ? 60 + coldBars * (barHeight + gap) : 0) -
+    (report.results.length > 0 ? 0 : 40);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -186,13 +187,15 @@ export function svgChart(report: BenchReport): string {
     `<text x="10" y="40" fill="#555">${escapeXml(report.machine)}; ${escapeXml(report.cluster)}</text>`,
   ];
   let y = 60;
-  (Object.keys(COLORS) as Level[]).forEach((level, i) => {
-    parts.push(
-      `<rect x="${10 + i * 120}" y="${y - 10}" width="12" height="12" fill="${COLORS[level]}"/>`,
-      `<text x="${26 + i * 120}" y="${y}">${level}</text>`,
-    );
-  });
-  y += 20;
+  if (report.results.length > 0) {
+    (Object.keys(COLORS) as Level[]).forEach((level, i) => {
+      parts.push(
+        `<rect x="${10 + i * 120}" y="${y - 10}" width="12" height="12" fill="${COLORS[level]}"/>`,
+        `<text x="${26 + i * 120}" y="${y}">${level}</text>`,
+      );
+    });
+    y += 20;
+  }
   for (const result of report.results) {
     parts.push(
       `<text x="10" y="${y + barHeight - 4}" font-weight="bold">${escapeXml(result.scenario)}</text>`,
@@ -236,17 +239,24 @@ export function svgChart(report: BenchReport): string {
     );
     y += 24;
     const rows = [report.cold.floor, ...report.cold.functions];
-    const longest = Math.max(1, ...rows.map((r) => r.loadMs + r.firstInvocationMs));
+    const totals = rows.map((r) => r.loadMs + r.firstInvocationMs).sort((a, b) => a - b);
+    // One function far slower than the rest (the cluster status asks every node) would
+    // shrink every other bar: the scale stops at 3 × the median, and a longer bar is cut.
+    const longest = Math.max(
+      1,
+      Math.min(totals[totals.length - 1] ?? 1, 3 * (totals[totals.length >> 1] ?? 1)),
+    );
     for (const r of rows) {
-      const load = (r.loadMs / longest) * chartWidth;
-      const first = (r.firstInvocationMs / longest) * chartWidth;
+      const load = (Math.min(r.loadMs, longest) / longest) * chartWidth;
+      const first =
+        (Math.min(r.firstInvocationMs, longest - Math.min(r.loadMs, longest)) / longest) * chartWidth;
       const ratios =
         r === report.cold.floor ? '' : ` (${times(r.loadOverFloor)} / ${times(r.firstInvocationOverFloor)})`;
       parts.push(
         `<text x="10" y="${y + barHeight - 5}"${r === report.cold.floor ? ' font-weight="bold"' : ''}>${escapeXml(r.name)}</text>`,
         `<rect x="${left}" y="${y}" width="${load.toFixed(1)}" height="${barHeight}" fill="${COLD_COLORS.load}"/>`,
         `<rect x="${(left + load).toFixed(1)}" y="${y}" width="${first.toFixed(1)}" height="${barHeight}" fill="${COLD_COLORS.first}"/>`,
-        `<text x="${(left + load + first + 6).toFixed(1)}" y="${y + barHeight - 5}">${ms(r.loadMs)} + ${ms(r.firstInvocationMs)} ms${ratios}</text>`,
+        `<text x="${(left + load + first + 6).toFixed(1)}" y="${y + barHeight - 5}">${r.loadMs + r.firstInvocationMs > longest ? '» ' : ''}${ms(r.loadMs)} + ${ms(r.firstInvocationMs)} ms${ratios}</text>`,
       );
       y += barHeight + gap;
     }
