@@ -17,7 +17,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type { Caller } from '../auth/access';
 import { logger } from '../log';
-import { metrics } from '../metrics';
+import { routeMetrics } from '../metrics';
 import { access, type CallerEvent } from './middleware/access';
 import { bodyLimit } from './middleware/body-limit';
 import { cors, crossOrigin } from './middleware/cors';
@@ -52,11 +52,12 @@ export function httpHandler<R extends RouteSpec>(
   route: R,
   handle: (request: HttpRequest<R>, caller: Caller) => Promise<HttpResult>,
 ) {
+  const metrics = routeMetrics(route.operationId);
   const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
     // Keys added for one request (its id) are dropped when it ends.
     .use(injectLambdaContext(logger(), { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(requestMetrics(route))
+    .use(requestMetrics(route, metrics))
     .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }));
   if (crossOrigin(route)) stack.use(cors());
   stack.use(headerLimit()).use(httpHeaderNormalizer()).use(bodyLimit()).use(access(route.access));

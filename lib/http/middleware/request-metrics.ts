@@ -4,28 +4,29 @@
  * Recorded after the error handler has chosen the status, and flushed by Powertools'
  * logMetrics, registered before this so that it runs after.
  */
+
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AppError, ServiceUnavailableError } from '../../errors';
-import { metrics, record, takeDatabaseTime } from '../../metrics';
+import { record, takeDatabaseTime } from '../../metrics';
 import type { RouteSpec } from '../routes';
 import type { HttpMiddleware, HttpMiddy } from './types';
 
-export const requestMetrics = (route: RouteSpec): HttpMiddleware => {
+export const requestMetrics = (route: RouteSpec, metrics: Metrics): HttpMiddleware => {
   const finish = async (request: HttpMiddy) => {
-    record.databaseTime(takeDatabaseTime());
+    record.databaseTime(metrics, takeDatabaseTime());
     const status = request.response?.statusCode ?? 500;
     const error = request.error;
-    if (error instanceof ServiceUnavailableError) record.unavailable(error.reason);
+    if (error instanceof ServiceUnavailableError) record.unavailable(metrics, error.reason);
     const counted = route.counted;
     if (!counted) return;
-    if (status === counted.status) record.count(counted.done);
+    if (status === counted.status) record.count(metrics, counted.done);
     else if (status >= 400 && status < 500 && error instanceof AppError) {
-      record.countBy(counted.refused, 'reason', error.type);
+      record.countBy(metrics, counted.refused, 'reason', error.type);
     }
   };
   return {
     before: async () => {
       takeDatabaseTime();
-      metrics.addDimension('route', route.operationId);
     },
     after: finish,
     onError: finish,
