@@ -186,24 +186,24 @@ async function seedShop(url: string, shape: Shape): Promise<void> {
 }
 
 /**
- * The flash sale's stock while a level runs: the sale products from zero, a few units
- * added every FLASH_SALE.restockEveryMs, and plenty again when it stops.
+ * The flash sale's stock while a level runs: the sale products from zero, one unit to one
+ * of them (in turn) every FLASH_SALE.restockEveryMs, and plenty again when it stops.
  */
 async function flashSaleStock(url: string, shape: Shape): Promise<{ stop(): Promise<void> }> {
   const session = openBulkSession(url, { applicationName: 'distribushop-bench-restock' });
   const c = FLASH_SALE.companyId;
   const ids = FLASH_SALE.products.map((i) => (c - 1) * shape.productsPerCompany + i);
-  const set = (expression: string) =>
+  const set = (expression: string, only: readonly number[] = ids) =>
     session.query(
       `UPDATE products SET stock = ${expression} WHERE company_id = $1 AND id = ANY(string_to_array($2, ',')::bigint[])`,
-      [c, ids.join(',')],
+      [c, only.join(',')],
     );
   await set('0');
   let running = true;
   const restocking = (async () => {
-    while (running) {
+    for (let tick = 0; running; tick++) {
       await new Promise((resolve) => setTimeout(resolve, FLASH_SALE.restockEveryMs));
-      if (running) await set(`stock + ${FLASH_SALE.restockUnits}`);
+      if (running) await set('stock + 1', [ids[tick % ids.length] as number]);
     }
   })();
   return {

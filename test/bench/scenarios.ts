@@ -43,8 +43,9 @@ export const stockSql = (productsPerCompany: number) =>
 
 /**
  * The flash sale: half of the orders race for products 1–5 of company 1, one unit each,
- * which are restocked a few units at a time while the other half, orders of the other
- * companies, go on. Most sale orders lose the race (409).
+ * while the other half, orders of the other companies, go on. The sale products start a
+ * level at zero and get one unit every `restockEveryMs`, each in turn (2 units/s): fewer
+ * than the buyers ask for at any throughput this machine reaches, so most lose (409).
  */
 export const FLASH_SALE = {
   /** The other tenants are companies 2 … N. */
@@ -52,8 +53,6 @@ export const FLASH_SALE = {
   /** Indexes in the company, so product ids on the generated shop's layout. */
   products: [1, 2, 3, 4, 5],
   share: 0.5,
-  /** Units added to each sale product every `restockEveryMs`, from zero at the start of a level. */
-  restockUnits: 1,
   restockEveryMs: 500,
 } as const;
 
