@@ -79,13 +79,17 @@ function classRows(report: BenchReport): string[][] {
 }
 
 /**
- * A run with refused orders against the same scenario's run without (`place-order, 15 %
- * sold out` against `place-order`): requests/s of each level over the other's.
+ * A run with refused orders against the same scenario's run without that came last before
+ * it (`place-order, 15 % sold out` against `place-order`; `--sold-out 0,15,0,15` alternates
+ * them): requests/s of each level over the other's.
  */
 function refusalRows(report: BenchReport): string[][] {
   const rows: string[][] = [];
+  const latest = new Map<string, ScenarioResult>();
   for (const result of report.results) {
-    const base = report.results.find((r) => result.scenario.startsWith(`${r.scenario}, `));
+    const [scenario, variant] = result.scenario.split(', ');
+    if (variant === undefined) latest.set(result.scenario, result);
+    const base = variant === undefined ? undefined : latest.get(scenario as string);
     if (!base) continue;
     for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
       const without = base.levels[level];
