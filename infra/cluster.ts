@@ -11,7 +11,7 @@ import {
   waitForRebalance,
 } from '../lib/cluster/rebalance';
 import { formatSummary, setupCluster } from '../lib/cluster/setup';
-import { clusterStatus as databaseStatus, formatClusterStatus } from '../lib/cluster/status';
+import { clusterStatus, formatClusterStatus } from '../lib/cluster/status';
 import { parseHostPort } from '../lib/cluster/workers';
 import { removeWorker } from '../lib/cluster/workers-admin';
 import { loadLocalClusterConfig } from '../lib/config';
@@ -19,10 +19,10 @@ import { operationsTarget, runCli, withOperationsDb } from './cli';
 import {
   addWorker,
   clusterOptions,
-  clusterStatus,
   databaseUrl,
   describeCluster,
   freezeNode,
+  localProcesses,
   readState,
   startCluster,
   startNodeByName,
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       // The local cluster's processes, when there is one and DATABASE_URL does not point elsewhere.
       const target = await operationsTarget();
-      const local = target.local && (await clusterStatus(options.dir));
+      const local = target.local && (await localProcesses(options.dir));
       if (local) {
         console.log(describeCluster(local.state));
         for (const node of local.nodes) {
@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return withOperationsDb(
         async (db) => {
-          const status = await databaseStatus(db);
+          const status = await clusterStatus(db);
           console.log(
             flags.includes('--json') ? JSON.stringify(status, null, 2) : formatClusterStatus(status),
           );

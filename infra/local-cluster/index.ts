@@ -24,7 +24,7 @@
 export { POOLER_POOL_SIZE } from '../pgbouncer/ini';
 export { describeCluster, describePooler } from './describe';
 export { freezeNode, moveNode, startNodeByName, stopNodeByName, thawNode } from './faults';
-export { addWorker, clusterStatus, type NodeStatus, startCluster, stopCluster } from './lifecycle';
+export { addWorker, localProcesses, type NodeProcess, startCluster, stopCluster } from './lifecycle';
 export {
   type CitusMode,
   type ClusterOptions,

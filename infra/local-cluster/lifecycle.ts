@@ -14,7 +14,7 @@ import { startPooler, stopPooler } from './pooler';
 import { findFreePortRange, LOOPBACK, portIsFree } from './ports';
 import { allNodes, type ClusterState, type NodeAddress, readState, requireState, writeState } from './state';
 
-export interface NodeStatus extends NodeAddress {
+export interface NodeProcess extends NodeAddress {
   running: boolean;
 }
 
@@ -98,9 +98,9 @@ export async function stopCluster(
 }
 
 /** Each node, running or not; null when there is no cluster in `dir`. */
-export async function clusterStatus(
+export async function localProcesses(
   dir: string,
-): Promise<{ state: ClusterState; nodes: NodeStatus[] } | null> {
+): Promise<{ state: ClusterState; nodes: NodeProcess[] } | null> {
   const state = await readState(dir);
   if (!state) return null;
   const account = await serverAccount(state.user);

@@ -33,7 +33,7 @@ export interface ClusterOptions {
 }
 
 /** The local cluster's default directory: `.cluster/` at the project's root. */
-export const DEFAULT_CLUSTER_DIR = path.resolve(__dirname, '..', '..', '.cluster');
+const DEFAULT_CLUSTER_DIR = path.resolve(__dirname, '..', '..', '.cluster');
 
 /** The cluster's directory the settings name. */
 export function clusterDir(settings: Pick<LocalClusterConfig, 'CLUSTER_DIR'>): string {

@@ -153,17 +153,9 @@ class CheckedKeys {
       if (entry.companyId === companyId && entry.keyId === keyId) this.entries.delete(hash);
     }
   }
-
-  clear(): void {
-    this.generation += 1;
-    this.entries.clear();
-  }
 }
 
 const checked = new CheckedKeys(10_000);
-
-/** Forgets every key this instance has checked (tests, and an operator's emergency lever). */
-export const forgetCheckedKeys = (): void => checked.clear();
 
 /**
  * Who a key's text speaks for: undefined for text that is not a key, and for a key that is

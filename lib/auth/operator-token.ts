@@ -20,6 +20,7 @@ async function fromParameterStore(name: string, maxAge: number): Promise<string 
     throw new ServiceUnavailableError(`The operator token could not be read from SSM parameter ${name}`, 5, {
       cause: error,
       publicDetail: 'The operator token could not be read',
+      reason: 'operator-token',
     });
   }
 }

@@ -40,10 +40,6 @@ export async function citusVersion(runner: Queryable = db()): Promise<string | n
   return rows[0]?.version ?? null;
 }
 
-export async function clusterMode(runner: Queryable = db()): Promise<ClusterMode> {
-  return (await citusVersion(runner)) ? 'citus' : 'plain';
-}
-
 export async function listNodes(runner: Queryable = db()): Promise<ClusterNode[]> {
   const { rows } = await runner.query<ClusterNode>(
     `SELECT nodeid AS "nodeId", groupid AS "groupId", nodename AS host, nodeport AS port,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
 import { messageOf } from '../db/errors';
-import { ClusterSetupError } from '../errors';
+import { ClusterOperationError } from '../errors';
 import { findUp } from '../paths';
 
 export interface Migration {
@@ -24,7 +24,7 @@ const FILE_PATTERN = /^(\d{3})_[a-z0-9_]+\.sql$/;
 export function sqlDir(configured?: string): string {
   if (configured) return configured;
   const found = findUp('sql', '000_distribution_helpers.sql');
-  if (!found) throw new ClusterSetupError('Cannot find the sql/ bundle; set SQL_DIR to its folder');
+  if (!found) throw new ClusterOperationError('Cannot find the sql/ bundle; set SQL_DIR to its folder');
   return found;
 }
 
@@ -67,7 +67,7 @@ export async function applyBundle(database: Db, bundle: Migration[] = loadBundle
       const recorded = rows[0];
       if (recorded) {
         if (recorded.checksum !== migration.checksum) {
-          throw new ClusterSetupError(
+          throw new ClusterOperationError(
             `sql/${migration.file} was changed after it was applied; put schema changes in a new file instead`,
           );
         }
@@ -76,7 +76,9 @@ export async function applyBundle(database: Db, bundle: Migration[] = loadBundle
       try {
         await tx.query(migration.sql);
       } catch (error: unknown) {
-        throw new ClusterSetupError(`sql/${migration.file} failed: ${messageOf(error)}`, { cause: error });
+        throw new ClusterOperationError(`sql/${migration.file} failed: ${messageOf(error)}`, {
+          cause: error,
+        });
       }
       await tx.query('INSERT INTO distribushop_migrations (version, checksum) VALUES ($1, $2)', [
         migration.version,

@@ -72,7 +72,7 @@ export async function plannedMoves(database: Queryable): Promise<number> {
 }
 
 /** Copies every reference table to every node that lacks it (a worker just added, say). */
-export async function replicateReferenceTables(database: Queryable): Promise<void> {
+async function replicateReferenceTables(database: Queryable): Promise<void> {
   await database.query('SELECT replicate_reference_tables()');
 }
 

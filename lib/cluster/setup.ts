@@ -9,7 +9,7 @@ import { type Config, config } from '../config';
 import type { Db } from '../db';
 import { messageOf } from '../db/errors';
 import { operatorDb } from '../db/operator';
-import { ClusterSetupError } from '../errors';
+import { ClusterOperationError } from '../errors';
 import {
   activeWorkers,
   type ClusterMode,
@@ -69,11 +69,11 @@ async function retryFor<T>(
   }
 }
 
-export async function waitForCoordinator(cfg: Config, database: Db): Promise<void> {
+async function waitForCoordinator(cfg: Config, database: Db): Promise<void> {
   const { error } = await retryFor(cfg.SETUP_WAIT_SECONDS, () => database.query('SELECT 1'));
   if (error !== undefined) {
     const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
-    throw new ClusterSetupError(
+    throw new ClusterOperationError(
       `Cannot reach the coordinator at ${host}:${port} after ${cfg.SETUP_WAIT_SECONDS}s: ${messageOf(error)}. ` +
         'Is the cluster started (npm run cluster -- start, or docker-compose up -d)?',
       { cause: error },
@@ -96,7 +96,7 @@ async function ensureCitusExtension(database: Db): Promise<string | null> {
   try {
     await database.query('CREATE EXTENSION IF NOT EXISTS citus');
   } catch (error: unknown) {
-    throw new ClusterSetupError(`The citus extension cannot be created: ${messageOf(error)}`, {
+    throw new ClusterOperationError(`The citus extension cannot be created: ${messageOf(error)}`, {
       cause: error,
     });
   }
@@ -115,7 +115,7 @@ async function ensureCoordinatorRegistered(cfg: Config, database: Db): Promise<v
 
 /**
  * Runs setup against `database` (default: a database of its own at DATABASE_URL, closed
- * at the end); throws ClusterSetupError with a readable message when anything is wrong.
+ * at the end); throws ClusterOperationError with a readable message when anything is wrong.
  */
 export async function setupCluster(cfg: Config = config(), database?: Db): Promise<SetupSummary> {
   // Setup's own statements (the bundle, shard placement) may take longer than a request may.
@@ -139,14 +139,17 @@ async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
     try {
       configured = await configuredWorkers(cfg);
     } catch (error: unknown) {
-      throw new ClusterSetupError(`Cannot resolve the workers (${cfg.WORKER_SERVICE}): ${messageOf(error)}`, {
-        cause: error,
-      });
+      throw new ClusterOperationError(
+        `Cannot resolve the workers (${cfg.WORKER_SERVICE}): ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     await ensureCoordinatorRegistered(cfg, database);
     registration = await reconcileWorkers(cfg, database, configured);
     if (registration.problems.length > 0) {
-      throw new ClusterSetupError(
+      throw new ClusterOperationError(
         `The workers need attention:\n${registration.problems.map((p) => `  - ${p}`).join('\n')}` +
           `${describeRegistration(registration)}`,
       );
@@ -175,7 +178,7 @@ async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
   };
   const failed = checks.filter((c) => c.level === 'fail');
   if (failed.length > 0) {
-    throw new ClusterSetupError(
+    throw new ClusterOperationError(
       `Cluster check failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}\n\n${formatSummary(summary)}`,
     );
   }

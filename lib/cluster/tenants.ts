@@ -3,7 +3,7 @@
  * isolation), on the least loaded worker where one is less loaded than its own.
  */
 import type { Db, Queryable } from '../db';
-import { ClusterSetupError, NotFoundError } from '../errors';
+import { ClusterOperationError, NotFoundError } from '../errors';
 import { citusVersion } from './inspect';
 
 export interface TenantPlacement {
@@ -75,7 +75,7 @@ export async function isolateTenant(
   options: IsolationOptions = {},
 ): Promise<IsolationResult> {
   if (!(await citusVersion(database))) {
-    throw new ClusterSetupError(
+    throw new ClusterOperationError(
       'The database is not distributed (plain PostgreSQL): there is nothing to isolate',
     );
   }

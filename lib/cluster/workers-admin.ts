@@ -3,7 +3,7 @@
  * rebalancing, and removing a worker after moving its shards away (scaling down).
  */
 import type { Db } from '../db';
-import { ClusterSetupError } from '../errors';
+import { ClusterOperationError } from '../errors';
 import { listNodes } from './inspect';
 import { addressText, type WorkerAddress } from './workers';
 
@@ -15,7 +15,7 @@ export async function removeWorker(database: Db, worker: WorkerAddress): Promise
   const node = (await listNodes(database)).find(
     (n) => n.role === 'worker' && n.host === worker.host && n.port === worker.port,
   );
-  if (!node) throw new ClusterSetupError(`${addressText(worker)} is not a registered worker`);
+  if (!node) throw new ClusterOperationError(`${addressText(worker)} is not a registered worker`);
   const before = await database.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_dist_placement p JOIN pg_dist_shard s USING (shardid)
        JOIN pg_dist_partition t USING (logicalrelid)

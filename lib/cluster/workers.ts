@@ -50,7 +50,7 @@ const systemResolver: Resolver = {
  * container name, which resolves on the compose network), or the address itself when it
  * has no reverse name.
  */
-export async function stableName(address: string, resolver: Resolver = systemResolver): Promise<string> {
+async function stableName(address: string, resolver: Resolver = systemResolver): Promise<string> {
   const [name] = await resolver.names(address);
   if (!name) return address;
   const container = name.replace(/\.$/, '').split('.')[0] ?? name;

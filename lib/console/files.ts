@@ -24,7 +24,7 @@ import { findUp } from '../paths';
  * serverless-offline the working directory's comes first, so a build made while the API
  * runs is served, not the copy the bundler took when it started.
  */
-export const consoleDir = (configured = config().CONSOLE_DIR): string | undefined =>
+const consoleDir = (configured = config().CONSOLE_DIR): string | undefined =>
   configured ?? findUp(path.join('web', 'dist'), 'index.html', [process.cwd(), __dirname]);
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -8,7 +8,8 @@
  * The error statuses every route shares follow from its shape and its access level, in
  * `documentedResponses`, which the OpenAPI document and the tests read: validating
  * anything can answer 400, a route that needs a credential 401 and 403, a path with ids
- * 404, a body 413 and 415, and any route 431, 500 and 503.
+ * 404, a route that reads a body 415, and any route 413 (the body limit holds for every
+ * request), 431, 500 and 503.
  */
 import type { ZodType } from 'zod';
 import type { Access } from '../auth/access';
@@ -69,6 +70,11 @@ export interface RouteSpec<
   access: Access;
   /** The route's own outcomes: its successes and the errors only it has. */
   responses: Record<number, ResponseSpec>;
+  /**
+   * Metrics of its outcomes (lib/metrics.ts): `done` counts each answer of `status`,
+   * `refused` each 4xx, by its problem type as the reason.
+   */
+  counted?: { status: number; done: string; refused: string };
 }
 
 const defineRoute = <
@@ -168,6 +174,7 @@ export const routes = {
       409: { description: 'Not enough stock (names each short product), or the key is in use' },
       422: { description: 'The Idempotency-Key was used with another body' },
     },
+    counted: { status: 201, done: 'OrdersPlaced', refused: 'OrdersRefused' },
   }),
   getOrder: defineRoute({
     operationId: 'getOrder',
@@ -372,7 +379,7 @@ const shared = {
 } satisfies Record<string, ResponseSpec>;
 
 /** True when the route's handler validates any part of the request. */
-export const validatesInput = (route: RouteSpec): boolean =>
+const validatesInput = (route: RouteSpec): boolean =>
   Boolean(route.params || route.query || route.headers || route.body);
 
 /**
@@ -385,8 +392,15 @@ export function documentedResponses(route: RouteSpec): Record<number, ResponseSp
   if (route.access !== 'public')
     Object.assign(responses, { 401: shared.unauthorized, 403: shared.forbidden });
   if (route.params) responses[404] = shared.notFound;
-  if (route.body) Object.assign(responses, { 413: shared.tooLarge, 415: shared.mediaType });
-  Object.assign(responses, { 431: shared.headers, 500: shared.internal, 503: shared.unavailable });
+  // Any request may carry a body, and every handler refuses one over the limit before
+  // anything reads it, so 413 is every route's; 415 only a route that reads its body.
+  if (route.body) responses[415] = shared.mediaType;
+  Object.assign(responses, {
+    413: shared.tooLarge,
+    431: shared.headers,
+    500: shared.internal,
+    503: shared.unavailable,
+  });
   return { ...responses, ...route.responses };
 }
 

@@ -21,7 +21,7 @@ import { rebalanceStatus, waitForRebalance } from '../../lib/cluster/rebalance';
 import { tenantPlacement } from '../../lib/cluster/tenants';
 import { createDb, type Db, setDefaultDb } from '../../lib/db';
 import { REFERENCE_TABLES } from '../../lib/db/catalog';
-import { ClusterSetupError } from '../../lib/errors';
+import { ClusterOperationError } from '../../lib/errors';
 import { routes } from '../../lib/http/routes';
 import type { Company, Product } from '../../lib/shop/types';
 import { invoke } from '../support/lambda';
@@ -145,7 +145,7 @@ describeCitus('cluster lifecycle', () => {
           (error: unknown) => error,
         ),
       );
-      expect(value).toBeInstanceOf(ClusterSetupError);
+      expect(value).toBeInstanceOf(ClusterOperationError);
       const port = await portOf('worker2');
       expect(String((value as Error).message)).toContain(`worker 127.0.0.1:${port} did not answer within 1s`);
       expect(ms).toBeLessThan(10_000);

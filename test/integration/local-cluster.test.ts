@@ -1,4 +1,4 @@
-import { clusterOptions, clusterStatus, readState, startCluster } from '../../infra/local-cluster';
+import { clusterOptions, localProcesses, readState, startCluster } from '../../infra/local-cluster';
 import { loadLocalClusterConfig } from '../../lib/config';
 
 const dir = process.env.TEST_CLUSTER_DIR;
@@ -12,7 +12,7 @@ describeLauncher('local cluster launcher', () => {
       clusterOptions(loadLocalClusterConfig(), { dir: dir as string, port: 0, log: () => {} }),
     );
     expect(again).toEqual(before);
-    const status = await clusterStatus(dir as string);
+    const status = await localProcesses(dir as string);
     expect(status?.nodes.every((n) => n.running)).toBe(true);
     expect(status?.nodes).toHaveLength(again.citus ? again.workers.length + 1 : 1);
   });

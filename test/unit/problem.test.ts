@@ -1,4 +1,13 @@
-import { InsufficientStockError, ServiceUnavailableError, ValidationError } from '../../lib/errors';
+import {
+  AppError,
+  ConflictError,
+  InsufficientStockError,
+  NotFoundError,
+  PROBLEM_TYPES,
+  type ProblemType,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../lib/errors';
 import { toProblem } from '../../lib/http/middleware/problem';
 
 describe('toProblem', () => {
@@ -43,5 +52,25 @@ describe('toProblem', () => {
       detail: expect.stringContaining('req-9'),
     });
     expect(JSON.stringify(problem)).not.toContain('SELEC');
+  });
+});
+
+describe('the problem types', () => {
+  it('should give every type of the table its status, title and a name for logs', () => {
+    for (const [type, { status, title }] of Object.entries(PROBLEM_TYPES)) {
+      const error = new AppError(type as ProblemType, 'x');
+      const { problem } = toProblem(error, 'r');
+      expect(problem).toMatchObject({ type: `/problems/${type}`, status, title });
+      expect(error.name).toMatch(/^[A-Z][A-Za-z]+Error$/);
+    }
+  });
+
+  it('should make classes from the table that keep their type apart', () => {
+    const missing = new NotFoundError('Product 3 does not exist');
+    expect(missing).toBeInstanceOf(AppError);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing).not.toBeInstanceOf(ConflictError);
+    expect(missing).toMatchObject({ name: 'NotFoundError', statusCode: 404, type: 'not-found' });
+    expect(new InsufficientStockError([])).toMatchObject({ statusCode: 409, type: 'insufficient-stock' });
   });
 });

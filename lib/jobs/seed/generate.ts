@@ -188,7 +188,7 @@ export function* adPlans(o: GenerateOptions): Generator<AdPlan> {
 }
 
 /** A product's price in minor units: what the product row and every order item of it say. */
-export function productPrice(seed: number, productId: number): number {
+function productPrice(seed: number, productId: number): number {
   const r = randomFor(seed, STREAM.price, productId);
   return r.int(2, 300) * 100 - r.pick([1, 1, 5, 51, 100]);
 }
@@ -207,7 +207,7 @@ const STATUS_WEIGHTS: readonly (typeof ORDER_STATUSES)[number][] = [
 ];
 
 /** An order's customer, status, items (distinct products of its company) and total. */
-export function orderFacts(o: GenerateOptions, company: CompanyPlan, orderId: number): OrderFacts {
+function orderFacts(o: GenerateOptions, company: CompanyPlan, orderId: number): OrderFacts {
   const r = randomFor(o.seed, STREAM.order, orderId);
   const products = company.products;
   const customerId = company.customers.first + r.int(0, company.customers.count - 1);

@@ -58,7 +58,7 @@ export function lineProgress(total: number, write: (line: string) => void, every
 }
 
 /** A terminal bar on stderr: table, percentage, rows, rows/s, ETA. */
-export function barProgress(total: number): Progress {
+function barProgress(total: number): Progress {
   const started = Date.now();
   let done = 0;
   const bar = new SingleBar(

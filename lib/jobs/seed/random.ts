@@ -16,7 +16,7 @@ function mix32(value: number): number {
 }
 
 /** A 32-bit hash of non-negative integers below 2^53. */
-export function hashKey(...parts: number[]): number {
+function hashKey(...parts: number[]): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
     h = mix32(h ^ (part >>> 0));

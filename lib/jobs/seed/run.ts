@@ -23,7 +23,7 @@ export interface SeedSummary extends LoadResult {
   description: string;
 }
 
-export function describeGenerated(o: GenerateOptions): string {
+function describeGenerated(o: GenerateOptions): string {
   return (
     `a generated shop (seed ${o.seed}, ${o.companies} companies${o.skewed ? ', skewed sizes' : ''}; per company ` +
     `${o.productsPerCompany} products, ${o.customersPerCompany} customers, ${o.ordersPerCompany} orders, ` +

@@ -135,7 +135,7 @@ const adEvent: Rule[] = [
 ];
 
 /** The files in load order (each after the ones it refers to). */
-export const TUTORIAL_FILES: readonly TutorialFileSpec[] = [
+const TUTORIAL_FILES: readonly TutorialFileSpec[] = [
   {
     table: 'companies',
     required: true,
@@ -184,8 +184,6 @@ export const TUTORIAL_FILES: readonly TutorialFileSpec[] = [
     rules: [required((v) => address(v, true)), required(latLon)],
   },
 ];
-
-export const TUTORIAL_FILE_NAMES = TUTORIAL_FILES.map((spec) => `${spec.table}.csv`);
 
 /** One record's first problem, or undefined. */
 function recordProblem(

@@ -9,6 +9,7 @@
 import { Pool } from 'pg';
 import { handler as createCompany } from '../../../functions/companies/create';
 import { handler as getOrder } from '../../../functions/orders/get';
+import { handler as getProduct } from '../../../functions/products/get';
 import { config } from '../../../lib/config';
 import { createDb, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
@@ -22,8 +23,10 @@ afterEach(() => jest.restoreAllMocks());
 async function logsOf<T>(work: () => Promise<T>): Promise<{ result: T; logged: string }> {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => lines.push(args.map(String).join(' '));
-  jest.spyOn(console, 'log').mockImplementation(capture);
-  jest.spyOn(console, 'error').mockImplementation(capture);
+  // Every console method: the logger writes each level through its own (debug, info, …).
+  for (const method of ['log', 'debug', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, method).mockImplementation(capture);
+  }
   const result = await work();
   return { result, logged: lines.join('\n') };
 }
@@ -74,6 +77,15 @@ describe('limits', () => {
   it('should refuse a body over MAX_BODY_BYTES with 413 before parsing it', async () => {
     const reply = await invoke(createCompany, routes.createCompany, {
       body: { name: 'x'.repeat(config().MAX_BODY_BYTES) },
+    });
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({ type: '/problems/payload-too-large' });
+  });
+
+  it('should refuse a large body on a GET with 413 too, as the route documents', async () => {
+    const reply = await invoke(getProduct, routes.getProduct, {
+      params: { companyId: '1', productId: '1' },
+      body: { filler: 'x'.repeat(config().MAX_BODY_BYTES) },
     });
     expect(reply.status).toBe(413);
     expect(reply.body).toMatchObject({ type: '/problems/payload-too-large' });

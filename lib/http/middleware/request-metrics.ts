@@ -1,0 +1,33 @@
+/**
+ * The request's metrics (lib/metrics.ts): its database time, and what it came to when the
+ * route counts its outcomes (an order placed, or refused and why), or a 503 and its cause.
+ * Recorded after the error handler has chosen the status, and flushed by Powertools'
+ * logMetrics, registered before this so that it runs after.
+ */
+import { AppError, ServiceUnavailableError } from '../../errors';
+import { metrics, record, takeDatabaseTime } from '../../metrics';
+import type { RouteSpec } from '../routes';
+import type { HttpMiddleware, HttpMiddy } from './types';
+
+export const requestMetrics = (route: RouteSpec): HttpMiddleware => {
+  const finish = async (request: HttpMiddy) => {
+    record.databaseTime(takeDatabaseTime());
+    const status = request.response?.statusCode ?? 500;
+    const error = request.error;
+    if (error instanceof ServiceUnavailableError) record.unavailable(error.reason);
+    const counted = route.counted;
+    if (!counted) return;
+    if (status === counted.status) record.count(counted.done);
+    else if (status >= 400 && status < 500 && error instanceof AppError) {
+      record.countBy(counted.refused, 'reason', error.type);
+    }
+  };
+  return {
+    before: async () => {
+      takeDatabaseTime();
+      metrics.addDimension('route', route.operationId);
+    },
+    after: finish,
+    onError: finish,
+  };
+};
