@@ -11,6 +11,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type LogLevel, logLevel } from './config';
+import { sourceMapped } from './source-maps';
 
 /** The service's name on every log line and metric. */
 export const SERVICE_NAME = 'distribushop';
@@ -57,7 +58,10 @@ function withoutValues(message: unknown, code: unknown): unknown {
   return message.replace(/"(?:[^"]|"")*"/g, '"…"');
 }
 
-/** A cause as loggable fields: name, message, code and stack, never bound parameters or quoted values. */
+/**
+ * A cause as loggable fields: name, message, code and stack (in the TypeScript sources,
+ * lib/source-maps.ts), never bound parameters or quoted values.
+ */
 export function describeError(error: unknown): Record<string, unknown> {
   // Fields, not `instanceof Error`: errors from Node's own realm fail that test under a sandbox.
   if (typeof error === 'object' && error !== null && 'message' in error) {
@@ -74,8 +78,8 @@ export function describeError(error: unknown): Record<string, unknown> {
       errorMessage: shown,
       errorCode: code,
       stack:
-        typeof stack === 'string' && shown !== message
-          ? stack.replace(String(message), String(shown))
+        typeof stack === 'string'
+          ? sourceMapped(shown !== message ? stack.replace(String(message), String(shown)) : stack)
           : stack,
       ...(cause !== undefined ? { cause: describeError(cause) } : {}),
     };

@@ -4,7 +4,6 @@
  * statistics. The event may name the steps: `{"only": ["analyze"]}`. The invocation
  * fails (an error result) when any step failed; every step runs regardless.
  */
-import { z } from 'zod';
 import { config } from '../../lib/config';
 import { operatorDb } from '../../lib/db/operator';
 import {
@@ -16,8 +15,11 @@ import {
 } from '../../lib/jobs/maintenance';
 import { isScheduleEnvelope } from '../../lib/jobs/schedule';
 import { log } from '../../lib/log';
+import * as z from '../../lib/zod';
 
-const eventSchema = z.object({ only: z.array(z.enum(MAINTENANCE_STEPS)).min(1).optional() }).strict();
+const eventSchema = z.strictObject({
+  only: z.optional(z.array(z.enum(MAINTENANCE_STEPS)).check(z.minLength(1))),
+});
 
 /** The steps an event asks for (all when it names none); throws for an event it cannot read. */
 export function stepsFromEvent(event: unknown): MaintenanceOptions['only'] {

@@ -8,6 +8,8 @@
  * Importing this module opens nothing and reads no environment; setup, seeding and tests
  * create and close databases of their own.
  */
+// First: pg looks for a `navigator` when it loads (./navigator.ts says why).
+import './navigator';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow, types } from 'pg';
 import { config, type DbConfig } from '../config';
 import { ServiceUnavailableError } from '../errors';

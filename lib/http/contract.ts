@@ -4,10 +4,12 @@
  * from them, so the two cannot drift; the services' own types (lib/shop/types.ts) are
  * checked against them at compile time at the end of this file.
  *
- * OpenAPI details are zod's own metadata (`.meta()`), so a function that validates with
- * these schemas does not bundle the OpenAPI generator; only the openapi function does.
+ * The schemas are zod/mini's (lib/zod.ts), so a function bundles only the validators it
+ * uses. OpenAPI details are metadata in zod's global registry (`doc()` below: an `id`
+ * makes a schema a component of the document, the rest is JSON Schema merged into the
+ * schema's own), so a function that validates with these schemas does not bundle the
+ * OpenAPI generator; only the openapi function does.
  */
-import { z } from 'zod';
 import type { ApiKey, NewApiKey } from '../auth/api-keys';
 import { KEY_KINDS } from '../auth/key-text';
 import type { HealthReport } from '../cluster/inspect';
@@ -15,6 +17,21 @@ import type { ClusterStatus } from '../cluster/status';
 import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
 import { CURSOR_MESSAGE, type CursorKey, cursorKeys, MAX_ID, readCursor } from '../shop/cursor';
 import type * as shop from '../shop/types';
+import * as z from '../zod';
+
+/** Any schema of the contract. */
+export type Schema = z.ZodMiniType;
+
+/**
+ * What the OpenAPI document says of a schema: `id` names it as a component (referenced
+ * wherever it is used), the rest is JSON Schema merged into the schema's own (an
+ * `example`, a `description`; `type` states how a parameter reads once parsed, e.g. an id
+ * in a path is an integer, and replaces what its text form would say). Returns the schema.
+ */
+export const doc = <T extends Schema>(schema: T, meta: z.core.GlobalMeta): T => {
+  z.globalRegistry.add(schema, meta);
+  return schema;
+};
 
 /**
  * The value builders every field and parameter is made of, so that each class of value
@@ -43,10 +60,12 @@ export const text = ({ min = 1, max }: { min?: number; max: number }) => {
     min === max ? `must be ${max} characters of text` : `must be ${min} to ${max} characters of text`;
   return z
     .string({ error: expecting(message) })
-    .refine(storable, { error: UNSTORABLE_MESSAGE, abort: true })
-    .trim()
-    .min(min, { error: min === 1 ? 'must not be empty' : message })
-    .max(max, { error: message });
+    .check(
+      z.refine(storable, { error: UNSTORABLE_MESSAGE, abort: true }),
+      z.trim(),
+      z.minLength(min, { error: min === 1 ? 'must not be empty' : message }),
+      z.maxLength(max, { error: message }),
+    );
 };
 
 /**
@@ -57,13 +76,11 @@ export const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z
     .number({ error: expecting(message) })
-    .int({ error: message })
-    .min(min, { error: message })
-    .max(max, { error: message });
+    .check(z.int({ error: message }), z.minimum(min, { error: message }), z.maximum(max, { error: message }));
 };
 
 /** A JSON object with exactly these fields: an unknown field is named together with the allowed ones. */
-export const fields = <S extends z.ZodRawShape>(shape: S, what = 'field') => {
+export const fields = <S extends z.core.$ZodLooseShape>(shape: S, what = 'field') => {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) => {
@@ -81,17 +98,36 @@ export const fields = <S extends z.ZodRawShape>(shape: S, what = 'field') => {
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: expecting(`must be one of ${values.join(', ')}`) });
 
+/** A whole number of any size (a count, a port): JSON's integer. */
+const integer = () => z.number().check(z.int());
+
 const ID_MESSAGE = `must be a whole number from 1 to ${MAX_ID}`;
 
-/** A positive id as it appears in a path or query string. */
-export const idParam = z
-  .string({ error: expecting(ID_MESSAGE) })
-  .regex(/^[1-9]\d{0,15}$/, ID_MESSAGE)
-  .transform(Number)
-  .pipe(z.number().max(MAX_ID, ID_MESSAGE))
-  .meta({ type: 'integer', minimum: 1, maximum: MAX_ID, example: 5 });
+/*
+ * Every schema below is built on first use (`z.lazy`): a function's cold start builds the
+ * schemas of its own route when its first request is validated, not the whole contract
+ * when the module loads.
+ */
 
-export const id = wholeNumber(1, MAX_ID);
+/** A positive id as it appears in a path or query string. */
+export const idParam = doc(
+  z.lazy(() =>
+    z.pipe(
+      z.pipe(
+        z.string({ error: expecting(ID_MESSAGE) }).check(z.regex(/^[1-9]\d{0,15}$/, ID_MESSAGE)),
+        z.transform(Number),
+      ),
+      z.number().check(z.maximum(MAX_ID, ID_MESSAGE)),
+    ),
+  ),
+  { type: 'integer', minimum: 1, maximum: MAX_ID, example: 5 },
+);
+
+/** An id in a body or a response: the document states its bound, the largest exact JSON integer. */
+export const id = doc(
+  z.lazy(() => wholeNumber(1, MAX_ID)),
+  { maximum: MAX_ID },
+);
 /**
  * Money in cents. The bounds multiply within 2^53 (price × quantity × lines), so an
  * order's total is exact as a JSON number: test/unit/contract.test.ts checks it.
@@ -100,299 +136,364 @@ export const MAX_PRICE_CENTS = 1_000_000_000;
 export const MAX_QUANTITY = 10_000;
 export const MAX_ORDER_LINES = 100;
 export const MAX_STOCK = 1_000_000_000;
-const cents = wholeNumber(0, MAX_PRICE_CENTS);
-const totalCents = z.number().int().min(0);
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
+const cents = z.lazy(() => wholeNumber(0, MAX_PRICE_CENTS));
+const timestamp = doc(z.string(), { format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
 
-export const companyPath = fields({ companyId: idParam }, 'path parameter');
-export const productPath = fields({ companyId: idParam, productId: idParam }, 'path parameter');
-export const orderPath = fields({ companyId: idParam, orderId: idParam }, 'path parameter');
-export const customerPath = fields({ companyId: idParam, customerId: idParam }, 'path parameter');
-export const campaignPath = fields({ companyId: idParam, campaignId: idParam }, 'path parameter');
-export const keyPath = fields({ companyId: idParam, keyId: idParam }, 'path parameter');
+const path = <S extends z.core.$ZodLooseShape>(shape: S) => z.lazy(() => fields(shape, 'path parameter'));
+export const companyPath = path({ companyId: idParam });
+export const productPath = path({ companyId: idParam, productId: idParam });
+export const orderPath = path({ companyId: idParam, orderId: idParam });
+export const customerPath = path({ companyId: idParam, customerId: idParam });
+export const campaignPath = path({ companyId: idParam, campaignId: idParam });
+export const keyPath = path({ companyId: idParam, keyId: idParam });
 
 /** A browser's revalidation of a file it has cached (the console's files carry an ETag). */
-export const conditionalHeaders = z.object({
-  'if-none-match': z.string().max(1024, 'must be at most 1024 characters').optional(),
-});
+export const conditionalHeaders = z.lazy(() =>
+  z.object({
+    'if-none-match': z.optional(z.string().check(z.maxLength(1024, 'must be at most 1024 characters'))),
+  }),
+);
 
 /** What a browser's preflight request (OPTIONS) asks for: read by the catch-all, never refused. */
-export const preflightHeaders = z.object({
-  origin: z.string().optional(),
-  'access-control-request-method': z.string().optional(),
-});
+export const preflightHeaders = z.lazy(() =>
+  z.object({
+    origin: z.optional(z.string()),
+    'access-control-request-method': z.optional(z.string()),
+  }),
+);
 
 /** A file of the console under /console/, e.g. `assets/index-3f9a2c1b.js`. */
-export const consoleFilePath = fields(
-  { file: text({ max: 255 }).meta({ example: 'assets/index-3f9a2c1b.js' }) },
-  'path parameter',
+export const consoleFilePath = z.lazy(() =>
+  fields({ file: doc(text({ max: 255 }), { example: 'assets/index-3f9a2c1b.js' }) }, 'path parameter'),
 );
 
 const limit = (fallback: number, max: number) => {
   const message = `must be a whole number from 1 to ${max}`;
-  return z
-    .string({ error: message })
-    .regex(/^\d{1,4}$/, message)
-    .transform(Number)
-    .pipe(z.number().int().min(1, message).max(max, message))
-    .optional()
-    .transform((v) => v ?? fallback)
-    .meta({ type: 'integer', minimum: 1, maximum: max, default: fallback });
+  return doc(
+    z.pipe(
+      z.optional(
+        z.pipe(
+          z.pipe(z.string({ error: message }).check(z.regex(/^\d{1,4}$/, message)), z.transform(Number)),
+          z.number().check(z.int(), z.minimum(1, message), z.maximum(max, message)),
+        ),
+      ),
+      z.transform((v: number | undefined) => v ?? fallback),
+    ),
+    { type: 'integer', minimum: 1, maximum: max, default: fallback },
+  );
 };
 
 /** The `nextCursor` of a page of this list: checked here with the list's own key shape. */
 const cursor = (key: CursorKey) =>
-  z
-    .string({ error: CURSOR_MESSAGE })
-    .refine((c) => readCursor(c, key) !== undefined, CURSOR_MESSAGE)
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page' });
+  doc(
+    z.optional(
+      z
+        .string({ error: CURSOR_MESSAGE })
+        .check(z.refine((c) => readCursor(c, key) !== undefined, CURSOR_MESSAGE)),
+    ),
+    { description: 'The `nextCursor` of the previous page' },
+  );
 
-export const pageQuery = fields(
-  { limit: limit(20, 100), cursor: cursor(cursorKeys.customerOrders) },
-  'query parameter',
+export const pageQuery = z.lazy(() =>
+  fields({ limit: limit(20, 100), cursor: cursor(cursorKeys.customerOrders) }, 'query parameter'),
 );
 
-export const keyListQuery = fields(
-  { limit: limit(20, 100), cursor: cursor(cursorKeys.apiKeys) },
-  'query parameter',
+export const keyListQuery = z.lazy(() =>
+  fields({ limit: limit(20, 100), cursor: cursor(cursorKeys.apiKeys) }, 'query parameter'),
 );
 
-export const productListQuery = fields(
-  {
-    limit: limit(20, 100),
-    cursor: cursor(cursorKeys.products),
-    q: text({ max: 100 }).optional().meta({ description: 'Part of the product name' }),
-  },
-  'query parameter',
+export const productListQuery = z.lazy(() =>
+  fields(
+    {
+      limit: limit(20, 100),
+      cursor: cursor(cursorKeys.products),
+      q: doc(z.optional(text({ max: 100 })), { description: 'Part of the product name' }),
+    },
+    'query parameter',
+  ),
 );
 
-export const campaignListQuery = fields(
-  {
-    limit: limit(10, 100),
-    cursor: cursor(cursorKeys.campaigns),
-    state: oneOf(CAMPAIGN_STATES).optional(),
-  },
-  'query parameter',
+export const campaignListQuery = z.lazy(() =>
+  fields(
+    {
+      limit: limit(10, 100),
+      cursor: cursor(cursorKeys.campaigns),
+      state: z.optional(oneOf(CAMPAIGN_STATES)),
+    },
+    'query parameter',
+  ),
 );
 
-const name = text({ max: 200 });
+const name = z.lazy(() => text({ max: 200 }));
 const SKU_MESSAGE =
   'must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit';
 
-export const companyIn = fields({ name }).meta({ id: 'CompanyIn' });
-export const companyOut = z
-  .object({ id, name: z.string(), imageUrl: z.string().nullable(), createdAt: timestamp })
-  .meta({ id: 'Company' });
+export const companyIn = doc(
+  z.lazy(() => fields({ name })),
+  { id: 'CompanyIn' },
+);
+export const companyOut = doc(
+  z.lazy(() => z.object({ id, name: z.string(), imageUrl: z.nullable(z.string()), createdAt: timestamp })),
+  { id: 'Company' },
+);
 
-export const keyIn = fields({ kind: oneOf(KEY_KINDS) }).meta({ id: 'ApiKeyIn' });
+export const keyIn = doc(
+  z.lazy(() => fields({ kind: oneOf(KEY_KINDS) })),
+  { id: 'ApiKeyIn' },
+);
 
-const keyFields = {
+const keyFields = () => ({
   id,
   kind: z.enum(KEY_KINDS),
-  prefix: z.string().meta({
+  prefix: doc(z.string(), {
     description: "The key's first characters, to tell keys apart; nothing to authenticate with",
     example: 'ds_sk_7_Gx2q',
   }),
   createdAt: timestamp,
-};
+});
 
-export const keyOut = z.object({ ...keyFields, revokedAt: timestamp.nullable() }).meta({ id: 'ApiKey' });
+export const keyOut = doc(
+  z.lazy(() => z.object({ ...keyFields(), revokedAt: z.nullable(timestamp) })),
+  { id: 'ApiKey' },
+);
 
-export const newKeyOut = z
-  .object({
-    ...keyFields,
-    key: z.string().meta({
-      description: 'The key itself: shown in this answer only, stored nowhere (only its hash is kept)',
-      example: 'ds_sk_7_Gx2qP0c9aLr4TnW8bYv3KdE6fHs1JmQ5',
+export const newKeyOut = doc(
+  z.lazy(() =>
+    z.object({
+      ...keyFields(),
+      key: doc(z.string(), {
+        description: 'The key itself: shown in this answer only, stored nowhere (only its hash is kept)',
+        example: 'ds_sk_7_Gx2qP0c9aLr4TnW8bYv3KdE6fHs1JmQ5',
+      }),
     }),
-  })
-  .meta({ id: 'NewApiKey' });
+  ),
+  { id: 'NewApiKey' },
+);
 
-const productFields = {
+const productFields = () => ({
   name,
-  sku: z
-    .string({ error: expecting(SKU_MESSAGE) })
-    .regex(SKU_PATTERN, SKU_MESSAGE)
-    .meta({ example: 'BOOT-42' }),
+  sku: doc(z.string({ error: expecting(SKU_MESSAGE) }).check(z.regex(SKU_PATTERN, SKU_MESSAGE)), {
+    example: 'BOOT-42',
+  }),
   priceCents: cents,
   stock: wholeNumber(0, MAX_STOCK),
-};
-
-export const productIn = fields(productFields).meta({ id: 'ProductIn' });
-
-export const productPatch = fields({
-  name: productFields.name.optional(),
-  priceCents: productFields.priceCents.optional(),
-  stock: productFields.stock.optional(),
-})
-  .refine((p) => Object.keys(p).length > 0, 'must give at least one of name, priceCents, stock')
-  .meta({ id: 'ProductPatch' });
-
-export const productOut = z
-  .object({
-    id,
-    companyId: id,
-    name: z.string(),
-    sku: z.string(),
-    priceCents: cents,
-    stock: z.number().int(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
-  .meta({ id: 'Product' });
-
-export const orderItemIn = fields({ productId: id, quantity: wholeNumber(1, MAX_QUANTITY) }).meta({
-  id: 'OrderItemIn',
 });
+
+export const productIn = doc(
+  z.lazy(() => fields(productFields())),
+  { id: 'ProductIn' },
+);
+
+export const productPatch = doc(
+  z.lazy(() => {
+    const { name, priceCents, stock } = productFields();
+    return fields({
+      name: z.optional(name),
+      priceCents: z.optional(priceCents),
+      stock: z.optional(stock),
+    }).check(z.refine((p) => Object.keys(p).length > 0, 'must give at least one of name, priceCents, stock'));
+  }),
+  { id: 'ProductPatch' },
+);
+
+export const productOut = doc(
+  z.lazy(() =>
+    z.object({
+      id,
+      companyId: id,
+      name: z.string(),
+      sku: z.string(),
+      priceCents: cents,
+      stock: integer(),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    }),
+  ),
+  { id: 'Product' },
+);
+
+export const orderItemIn = doc(
+  z.lazy(() => fields({ productId: id, quantity: wholeNumber(1, MAX_QUANTITY) })),
+  { id: 'OrderItemIn' },
+);
 
 const EMAIL_MESSAGE = 'must be an email address such as ada@example.com, at most 254 characters';
 
-export const orderIn = fields({
-  customer: z.union(
-    [
-      fields({ id }),
-      fields({
-        email: z
-          .email({ error: expecting(EMAIL_MESSAGE) })
-          .max(254, EMAIL_MESSAGE)
-          .transform((e) => e.toLowerCase()),
-        name,
-      }),
-    ],
-    { error: expecting('must be {"id"} of a known customer, or {"email", "name"}') },
+export const orderIn = doc(
+  z.lazy(() =>
+    fields({
+      customer: z.union(
+        [
+          fields({ id }),
+          fields({
+            email: z
+              .email({ error: expecting(EMAIL_MESSAGE) })
+              .check(z.maxLength(254, EMAIL_MESSAGE), z.toLowerCase()),
+            name,
+          }),
+        ],
+        { error: expecting('must be {"id"} of a known customer, or {"email", "name"}') },
+      ),
+      items: z
+        .array(orderItemIn, { error: expecting(`must be a list of 1 to ${MAX_ORDER_LINES} items`) })
+        .check(
+          z.minLength(1, 'must hold at least one item'),
+          z.maxLength(MAX_ORDER_LINES, `must be a list of 1 to ${MAX_ORDER_LINES} items`),
+        ),
+    }),
   ),
-  items: z
-    .array(orderItemIn, { error: expecting(`must be a list of 1 to ${MAX_ORDER_LINES} items`) })
-    .min(1, 'must hold at least one item')
-    .max(MAX_ORDER_LINES, `must be a list of 1 to ${MAX_ORDER_LINES} items`),
-}).meta({ id: 'OrderIn' });
+  { id: 'OrderIn' },
+);
 
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string({ error: 'the Idempotency-Key header is required' })
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')
-    .meta({
-      description: 'A unique key per order; a retry with the same key and body returns the same order',
+export const idempotencyHeaders = z.lazy(() =>
+  z.object({
+    'idempotency-key': doc(
+      z
+        .string({ error: 'the Idempotency-Key header is required' })
+        .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters')),
+      { description: 'A unique key per order; a retry with the same key and body returns the same order' },
+    ),
+  }),
+);
+
+export const orderOut = doc(
+  z.lazy(() =>
+    z.object({
+      id,
+      companyId: id,
+      customerId: id,
+      status: z.enum(ORDER_STATUSES),
+      totalCents: z.number().check(z.int(), z.minimum(0)),
+      currency: z.string(),
+      items: z.array(z.object({ productId: id, quantity: integer(), unitPriceCents: cents })),
+      createdAt: timestamp,
     }),
+  ),
+  { id: 'Order' },
+);
+
+const campaignFields = () => ({
+  id,
+  companyId: id,
+  name: z.string(),
+  costModel: z.enum(COST_MODELS),
+  state: z.enum(CAMPAIGN_STATES),
+  monthlyBudget: z.nullable(integer()),
 });
 
-export const orderOut = z
-  .object({
-    id,
-    companyId: id,
-    customerId: id,
-    status: z.enum(ORDER_STATUSES),
-    totalCents,
-    currency: z.string(),
-    items: z.array(z.object({ productId: id, quantity: z.number().int(), unitPriceCents: cents })),
-    createdAt: timestamp,
-  })
-  .meta({ id: 'Order' });
+export const campaignOut = doc(
+  z.lazy(() => z.object(campaignFields())),
+  { id: 'Campaign' },
+);
 
-export const campaignOut = z
-  .object({
-    id,
-    companyId: id,
-    name: z.string(),
-    costModel: z.enum(COST_MODELS),
-    state: z.enum(CAMPAIGN_STATES),
-    monthlyBudget: z.number().int().nullable(),
-  })
-  .meta({ id: 'Campaign' });
-
-export const adOut = z
-  .object({
-    id,
-    name: z.string(),
-    imageUrl: z.string().nullable(),
-    targetUrl: z.string().nullable(),
-    impressionsCount: z.number().int().meta({ description: 'The counter stored on the ad' }),
-    clicksCount: z.number().int(),
-    impressions: z.number().int().meta({ description: 'Impressions recorded for the ad' }),
-    clicks: z.number().int().meta({ description: 'Clicks recorded for the ad' }),
-  })
-  .meta({ id: 'Ad' });
-
-export const campaignDetailOut = campaignOut
-  .extend({ blacklistedSiteUrls: z.array(z.string()), ads: z.array(adOut) })
-  .meta({ id: 'CampaignDetail' });
-
-export const page = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id: name });
-
-export const healthOut = z
-  .object({
-    status: z.enum(['ok', 'degraded']).meta({
-      description: '`degraded`: the coordinator answers but a worker does not; its tenants get 503',
+export const adOut = doc(
+  z.lazy(() =>
+    z.object({
+      id,
+      name: z.string(),
+      imageUrl: z.nullable(z.string()),
+      targetUrl: z.nullable(z.string()),
+      impressionsCount: doc(integer(), { description: 'The counter stored on the ad' }),
+      clicksCount: integer(),
+      impressions: doc(integer(), { description: 'Impressions recorded for the ad' }),
+      clicks: doc(integer(), { description: 'Clicks recorded for the ad' }),
     }),
-    database: z.enum(['citus', 'plain']),
-    citusVersion: z.string().nullable(),
-    activeWorkers: z.number().int(),
-    unreachableWorkers: z
-      .array(z.string())
-      .meta({ description: 'Active workers the coordinator cannot reach' }),
-  })
-  .meta({ id: 'Health' });
+  ),
+  { id: 'Ad' },
+);
 
-const tableOut = z.object({
-  table: z.string(),
-  kind: z.enum(['distributed', 'reference', 'local', 'plain']),
-  distributionColumn: z.string().nullable(),
-  colocationId: z.number().int().nullable(),
-  shardCount: z.number().int(),
-});
+export const campaignDetailOut = doc(
+  z.lazy(() =>
+    z.object({ ...campaignFields(), blacklistedSiteUrls: z.array(z.string()), ads: z.array(adOut) }),
+  ),
+  { id: 'CampaignDetail' },
+);
 
-const rebalanceOut = z.object({
-  running: z.boolean(),
-  jobId: z.number().int().nullable(),
-  state: z.string().nullable(),
-  tasksDone: z.number().int(),
-  tasksTotal: z.number().int(),
-  startedAt: timestamp.nullable(),
-  finishedAt: timestamp.nullable(),
-});
+/** A page of a list: its items and the cursor of the next page. */
+export const page = <T extends Schema>(item: T, name: string) =>
+  doc(
+    z.lazy(() => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) })),
+    { id: name },
+  );
 
-export const clusterStatusOut = z
-  .object({
-    mode: z.enum(['citus', 'plain']),
-    citusVersion: z.string().nullable(),
-    summary: z.string(),
-    nodes: z.array(
-      z.object({
-        host: z.string(),
-        port: z.number().int(),
-        role: z.enum(['coordinator', 'worker']),
-        state: z.enum(['active', 'unreachable', 'inactive']),
-        shards: z.number().int(),
-        dataBytes: z.number().int().nullable(),
+export const healthOut = doc(
+  z.lazy(() =>
+    z.object({
+      status: doc(z.enum(['ok', 'degraded']), {
+        description: '`degraded`: the coordinator answers but a worker does not; its tenants get 503',
       }),
-    ),
-    tables: z.array(tableOut),
-    largestTenants: z.array(
-      z.object({
-        companyId: id,
-        name: z.string().nullable(),
-        dataBytes: z.number().int().nullable(),
-        queries: z.number().int().nullable(),
-        shardId: z.number().int(),
-        host: z.string(),
-        port: z.number().int(),
+      database: z.enum(['citus', 'plain']),
+      citusVersion: z.nullable(z.string()),
+      activeWorkers: integer(),
+      unreachableWorkers: doc(z.array(z.string()), {
+        description: 'Active workers the coordinator cannot reach',
       }),
-    ),
-    tenantsSource: z
-      .string()
-      .meta({ description: '`citus_stat_tenants`, `row sizes`, or why there are no figures' }),
-    rebalance: rebalanceOut.nullable(),
-    operations: z.array(
-      z.object({
-        kind: z.enum(['rebalance-move', 'isolate-tenant', 'move-shard', 'split-shard']),
-        detail: z.string(),
-        startedAt: timestamp.nullable(),
+    }),
+  ),
+  { id: 'Health' },
+);
+
+export const clusterStatusOut = doc(
+  z.lazy(() =>
+    z.object({
+      mode: z.enum(['citus', 'plain']),
+      citusVersion: z.nullable(z.string()),
+      summary: z.string(),
+      nodes: z.array(
+        z.object({
+          host: z.string(),
+          port: integer(),
+          role: z.enum(['coordinator', 'worker']),
+          state: z.enum(['active', 'unreachable', 'inactive']),
+          shards: integer(),
+          dataBytes: z.nullable(integer()),
+        }),
+      ),
+      tables: z.array(
+        z.object({
+          table: z.string(),
+          kind: z.enum(['distributed', 'reference', 'local', 'plain']),
+          distributionColumn: z.nullable(z.string()),
+          colocationId: z.nullable(integer()),
+          shardCount: integer(),
+        }),
+      ),
+      largestTenants: z.array(
+        z.object({
+          companyId: id,
+          name: z.nullable(z.string()),
+          dataBytes: z.nullable(integer()),
+          queries: z.nullable(integer()),
+          shardId: integer(),
+          host: z.string(),
+          port: integer(),
+        }),
+      ),
+      tenantsSource: doc(z.string(), {
+        description: '`citus_stat_tenants`, `row sizes`, or why there are no figures',
       }),
-    ),
-  })
-  .meta({ id: 'ClusterStatus' });
+      rebalance: z.nullable(
+        z.object({
+          running: z.boolean(),
+          jobId: z.nullable(integer()),
+          state: z.nullable(z.string()),
+          tasksDone: integer(),
+          tasksTotal: integer(),
+          startedAt: z.nullable(timestamp),
+          finishedAt: z.nullable(timestamp),
+        }),
+      ),
+      operations: z.array(
+        z.object({
+          kind: z.enum(['rebalance-move', 'isolate-tenant', 'move-shard', 'split-shard']),
+          detail: z.string(),
+          startedAt: z.nullable(timestamp),
+        }),
+      ),
+    }),
+  ),
+  { id: 'ClusterStatus' },
+);
 
 /** Compile-time proof that each schema's parsed type is exactly the service's type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -11,7 +11,6 @@
  * 404, a route that reads a body 415, and any route 413 (the body limit holds for every
  * request), 431, 500 and 503.
  */
-import type { ZodType } from 'zod';
 import type { Access } from '../auth/access';
 import {
   campaignDetailOut,
@@ -43,18 +42,21 @@ import {
   productOut,
   productPatch,
   productPath,
+  type Schema,
 } from './contract';
+
+export type { Schema } from './contract';
 
 export interface ResponseSpec {
   description: string;
-  schema?: ZodType;
+  schema?: Schema;
 }
 
 export interface RouteSpec<
-  P extends ZodType | undefined = ZodType | undefined,
-  Q extends ZodType | undefined = ZodType | undefined,
-  B extends ZodType | undefined = ZodType | undefined,
-  H extends ZodType | undefined = ZodType | undefined,
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  H extends Schema | undefined = Schema | undefined,
 > {
   operationId: string;
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -78,10 +80,10 @@ export interface RouteSpec<
 }
 
 const defineRoute = <
-  P extends ZodType | undefined = undefined,
-  Q extends ZodType | undefined = undefined,
-  B extends ZodType | undefined = undefined,
-  H extends ZodType | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  H extends Schema | undefined = undefined,
 >(
   spec: RouteSpec<P, Q, B, H>,
 ) => spec;
@@ -406,17 +408,23 @@ export function documentedResponses(route: RouteSpec): Record<number, ResponseSp
 
 type RouteName = keyof typeof routes | keyof typeof consoleRoutes;
 
-/** `{name}` takes one path segment; `{name+}` (API Gateway's greedy variable) one or more. */
-const templates = Object.entries({ ...routes, ...consoleRoutes }).map(([name, route]) => {
-  const names: string[] = [];
-  const source = route.path
-    .replace(/[.]/g, '\\.')
-    .replace(/\{(\w+)(\+?)\}/g, (_, param: string, greedy: string) => {
-      names.push(param);
-      return greedy ? '(.+)' : '([^/]+)';
-    });
-  return { name: name as RouteName, route: route as RouteSpec, names, pattern: new RegExp(`^${source}$`) };
-});
+/**
+ * Each route's path as a pattern, made on first use (the catch-all and CORS preflights
+ * match paths; no other function does). `{name}` takes one path segment; `{name+}` (API
+ * Gateway's greedy variable) one or more.
+ */
+let templates: { name: RouteName; route: RouteSpec; names: string[]; pattern: RegExp }[] | undefined;
+const pathTemplates = () =>
+  (templates ??= Object.entries({ ...routes, ...consoleRoutes }).map(([name, route]) => {
+    const names: string[] = [];
+    const source = route.path
+      .replace(/[.]/g, '\\.')
+      .replace(/\{(\w+)(\+?)\}/g, (_, param: string, greedy: string) => {
+        names.push(param);
+        return greedy ? '(.+)' : '([^/]+)';
+      });
+    return { name: name as RouteName, route: route as RouteSpec, names, pattern: new RegExp(`^${source}$`) };
+  }));
 
 export interface RouteMatch {
   name: RouteName;
@@ -427,7 +435,7 @@ export interface RouteMatch {
 
 /** Every route whose path template matches a concrete path, whatever its method. */
 export function matchPath(path: string): RouteMatch[] {
-  return templates.flatMap(({ name, route, names, pattern }) => {
+  return pathTemplates().flatMap(({ name, route, names, pattern }) => {
     const match = pattern.exec(path);
     if (!match) return [];
     return [{ name, route, params: Object.fromEntries(names.map((n, i) => [n, match[i + 1] ?? ''])) }];

@@ -5,27 +5,27 @@
  * a cursor that decodes but holds another type or an out-of-range number (`["x"]`, `[-5]`)
  * is refused like any other forged cursor, before it can reach a bigint cast in SQL.
  */
-import { z } from 'zod';
 import { ValidationError } from '../errors';
+import * as z from '../zod';
 
 /** The largest id the API hands out: ids are JSON numbers, exact up to 2^53 - 1. */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
 
-const rowId = z.number().int().min(1).max(MAX_ID);
+const rowId = () => z.number().check(z.int(), z.minimum(1), z.maximum(MAX_ID));
 
-/** The sort key of each list, as its cursor holds it. */
+/** The sort key of each list, as its cursor holds it; each built on first use. */
 export const cursorKeys = {
   /** Products by id: the last id seen. */
-  products: z.tuple([rowId]),
+  products: z.lazy(() => z.tuple([rowId()])),
   /** A customer's orders, newest first: the last id seen. */
-  customerOrders: z.tuple([rowId]),
+  customerOrders: z.lazy(() => z.tuple([rowId()])),
   /** A company's API keys, newest first: the last id seen. */
-  apiKeys: z.tuple([rowId]),
+  apiKeys: z.lazy(() => z.tuple([rowId()])),
   /** Campaigns by monthly budget (no budget sorts as -1), then id. */
-  campaigns: z.tuple([z.number().int().min(-1).max(MAX_ID), rowId]),
+  campaigns: z.lazy(() => z.tuple([z.number().check(z.int(), z.minimum(-1), z.maximum(MAX_ID)), rowId()])),
 };
 
-export type CursorKey = z.ZodType<readonly (number | string)[]>;
+export type CursorKey = z.ZodMiniType<readonly (number | string)[]>;
 
 export const CURSOR_MESSAGE = 'is not a cursor returned by this API; pass back the nextCursor of a page';
 const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,200}$/;

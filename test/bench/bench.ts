@@ -9,7 +9,9 @@
  * coordinator's connection count at the end of each, the sessions the workers saw start
  * during each window (a statement that fails on a worker costs one), and for orders the same
  * figures by answer (201, 409); a table, a JSON file and an SVG chart. `--sold-out 0,15`
- * measures place-order once per share of refused orders, in the same run.
+ * measures place-order once per share of refused orders, in the same run. And (4) the cold
+ * level, per function: the module load and the first invocation of its bundle in fresh
+ * processes, against a bare pg handler's (test/bench/cold.ts).
  *
  * The cluster is DATABASE_URL's or a throwaway local one. The data is seeded (deterministic,
  * seed 42) into a database of its own on that cluster, `distribushop_bench`, which is
@@ -27,6 +29,7 @@ import { runSeed } from '../../lib/jobs/seed/run';
 import type { Offline } from '../support/offline';
 import { startThrowaway, type Throwaway, withDatabase } from '../support/throwaway-cluster';
 import { benchCluster, describeDatabase, describeMachine } from './cluster';
+import { runCold } from './cold';
 import { type BenchKeys, makeBenchKeys } from './keys';
 import {
   LEVELS,
@@ -61,6 +64,9 @@ import {
 } from './scenarios';
 import type { Measurement } from './stats';
 
+/** The scenario levels, and the cold level, measured per function rather than per scenario. */
+const ALL_LEVELS = [...LEVELS, 'cold'] as const;
+
 const USAGE = `usage: npm run bench -- [options]
   --duration S             measured seconds per scenario and level (default 15)
   --warmup S               unmeasured seconds before each (default 3)
@@ -69,7 +75,8 @@ const USAGE = `usage: npm run bench -- [options]
   --scenarios a,b          ${SCENARIOS.join(', ')} (default: all)
   --sold-out PCT,PCT       place-order once per share: PCT % of its orders ask for a sold-out
                            product too, and are refused (409) (default 0; e.g. 0,15)
-  --levels a,b             ${LEVELS.join(', ')} (default: all)
+  --levels a,b             ${ALL_LEVELS.join(', ')} (default: all)
+  --cold-runs N            fresh processes per function at the cold level (default 5)
   --companies N            generated companies (default 100)
   --products-per-company P (default 1000)
   --customers-per-company C (default 20)
@@ -99,6 +106,7 @@ function options(argv: string[]) {
       scenarios: { type: 'string' },
       'sold-out': { type: 'string', default: '0' },
       levels: { type: 'string' },
+      'cold-runs': { type: 'string', default: '5' },
       companies: { type: 'string', default: '100' },
       'products-per-company': { type: 'string', default: '1000' },
       'customers-per-company': { type: 'string', default: '20' },
@@ -122,8 +130,8 @@ function options(argv: string[]) {
   const scenarios = list(values.scenarios, SCENARIOS);
   const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}\n${USAGE}`);
-  const levels = list(values.levels, LEVELS);
-  if (levels.some((l) => !(LEVELS as readonly string[]).includes(l)))
+  const levels = list(values.levels, ALL_LEVELS);
+  if (levels.some((l) => !(ALL_LEVELS as readonly string[]).includes(l)))
     throw new Error(`bad --levels\n${USAGE}`);
   const soldOut = (values['sold-out'] as string).split(',').map((v) => Number(v.trim()));
   if (soldOut.some((v) => !Number.isFinite(v) || v < 0 || v > 100))
@@ -140,7 +148,9 @@ function options(argv: string[]) {
     httpClients: values['http-clients'] === undefined ? undefined : whole('http-clients', 1),
     scenarios: scenarios as ScenarioName[],
     soldOut: soldOut.map((pct) => ({ soldOut: pct / 100 }) satisfies Workload),
-    levels: levels as Level[],
+    levels: levels.filter((l): l is Level => l !== 'cold'),
+    cold: levels.includes('cold'),
+    coldRuns: whole('cold-runs', 1),
     shape: {
       companies: whole('companies', 2),
       productsPerCompany: whole('products-per-company', 10),
@@ -265,6 +275,20 @@ async function main(argv: string[]): Promise<void> {
       scales: [],
     };
     console.log(`${report.machine}\n${report.cluster}`);
+    if (opts.cold) {
+      console.log('cold: every HTTP function and the floor, in fresh processes ...');
+      report.cold = await runCold(
+        {
+          databaseUrl: handlersUrl,
+          secretKey: keys.secret[0] as string,
+          runs: opts.coldRuns,
+          // Writing functions run on the benchmark's own data only.
+          writes: opts.seed,
+          logLevel: opts.logLevel,
+        },
+        (line) => console.log(line),
+      );
+    }
     const run: Run = {
       shape: opts.shape,
       keys: keys.secret,

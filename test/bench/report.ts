@@ -1,4 +1,5 @@
 /** The benchmark's output: a table for the terminal, the JSON document and an SVG chart. */
+import type { ColdReport, ColdResult } from './cold';
 import type { Level } from './levels';
 import type { Measurement } from './stats';
 
@@ -24,6 +25,8 @@ export interface BenchReport {
   settings: Record<string, unknown>;
   results: ScenarioResult[];
   scales: ScaleResult[];
+  /** The cold level: each function's cold start against the floor's. */
+  cold?: ColdReport;
 }
 
 const ratio = (a?: Measurement, b?: Measurement) =>
@@ -106,6 +109,29 @@ function refusalRows(report: BenchReport): string[][] {
   return rows;
 }
 
+const kb = (bytes: number) => `${Math.round(bytes / 1000)} KB`;
+const times = (v: number) => `${v.toFixed(2)}×`;
+
+/** A cold result's two columns: module load and first invocation, each with its ratio to the floor's. */
+function coldCells(r: ColdResult, isFloor: boolean): [string, string] {
+  return isFloor
+    ? [ms(r.loadMs), ms(r.firstInvocationMs)]
+    : [
+        `${ms(r.loadMs)} (${times(r.loadOverFloor)})`,
+        `${ms(r.firstInvocationMs)} (${times(r.firstInvocationOverFloor)})`,
+      ];
+}
+
+/** The cold rows: the floor, then each function, with its bundle's sizes and what it answered. */
+function coldRows(cold: ColdReport | undefined): { name: string; cells: [string, string]; detail: string }[] {
+  if (!cold) return [];
+  return [cold.floor, ...cold.functions].map((r) => ({
+    name: r.name,
+    cells: coldCells(r, r === cold.floor),
+    detail: `${kb(r.bytes)} (${kb(r.minifiedBytes)} minified)${r.note ? `; ${r.note}` : ''}`,
+  }));
+}
+
 function statuses(m: Measurement): string {
   return Object.entries(m.statuses)
     .map(([status, count]) => `${status}:${count}`)
@@ -123,6 +149,7 @@ function table(rows: string[][]): string {
 
 /** The terminal table: one row per scenario and level. */
 export function formatTable(report: BenchReport): string {
+  const cold = report.cold !== undefined;
   const rows = [
     [
       'scenario',
@@ -135,6 +162,7 @@ export function formatTable(report: BenchReport): string {
       'errors',
       'conns',
       'new worker sessions',
+      ...(cold ? ['load ms (× floor)', 'first call ms (× floor)'] : []),
       'statuses',
     ],
   ];
@@ -153,9 +181,13 @@ export function formatTable(report: BenchReport): string {
         (m.coordinatorConnections === null ? '-' : String(m.coordinatorConnections)) +
           (m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`),
         sessions(m),
+        ...(cold ? ['', ''] : []),
         statuses(m) + (m.note ? ` (${m.note})` : ''),
       ]);
     }
+  }
+  for (const row of coldRows(report.cold)) {
+    rows.push([row.name, 'cold', '', '', '', '', '', '', '', '', ...row.cells, row.detail]);
   }
   const lines = [table(rows)];
   const byClass = classRows(report);
@@ -194,6 +226,7 @@ export function formatTable(report: BenchReport): string {
 }
 
 const COLORS: Record<Level, string> = { ceiling: '#4c6ef5', 'in-process': '#40c057', http: '#fab005' };
+const COLD_COLORS = { load: '#7950f2', first: '#e599f7' };
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** A horizontal bar chart of requests/s per scenario and level, with p50/p99 beside each bar. */
@@ -209,12 +242,17 @@ export function svgChart(report: BenchReport): string {
     1,
     ...report.results.flatMap((r) => Object.values(r.levels).map((m) => m?.requestsPerSecond ?? 0)),
   );
+  const coldBars = report.cold ? 1 + report.cold.functions.length : 0;
   const height =
-    90 + bars.length * (barHeight + gap) + report.results.length * groupGap + (report.scales.length ? 40 : 0);
+    90 +
+    bars.length * (barHeight + gap) +
+    report.results.length * groupGap +
+    (report.scales.length ? 40 : 0) +
+    (coldBars ? 60 + coldBars * (barHeight + gap) : 0);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">DistribuShop: requests/s per scenario (p50 / p99 latency)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">DistribuShop: requests/s per scenario (p50 / p99 latency)${report.cold ? '; cold start per function' : ''}</text>`,
     `<text x="10" y="40" fill="#555">${escapeXml(report.machine)}; ${escapeXml(report.cluster)}</text>`,
   ];
   let y = 60;
@@ -254,16 +292,46 @@ export function svgChart(report: BenchReport): string {
       )}</text>`,
     );
   }
+  if (report.cold) {
+    y += 20;
+    parts.push(
+      `<text x="10" y="${y}" font-weight="bold">Cold start: module load + first invocation, ms (median of ${report.cold.runs} fresh processes; × the floor's)</text>`,
+    );
+    y += 12;
+    parts.push(
+      `<rect x="10" y="${y}" width="12" height="12" fill="${COLD_COLORS.load}"/>`,
+      `<text x="26" y="${y + 10}">module load</text>`,
+      `<rect x="130" y="${y}" width="12" height="12" fill="${COLD_COLORS.first}"/>`,
+      `<text x="146" y="${y + 10}">first invocation</text>`,
+    );
+    y += 24;
+    const rows = [report.cold.floor, ...report.cold.functions];
+    const longest = Math.max(1, ...rows.map((r) => r.loadMs + r.firstInvocationMs));
+    for (const r of rows) {
+      const load = (r.loadMs / longest) * chartWidth;
+      const first = (r.firstInvocationMs / longest) * chartWidth;
+      const ratios =
+        r === report.cold.floor ? '' : ` (${times(r.loadOverFloor)} / ${times(r.firstInvocationOverFloor)})`;
+      parts.push(
+        `<text x="10" y="${y + barHeight - 5}"${r === report.cold.floor ? ' font-weight="bold"' : ''}>${escapeXml(r.name)}</text>`,
+        `<rect x="${left}" y="${y}" width="${load.toFixed(1)}" height="${barHeight}" fill="${COLD_COLORS.load}"/>`,
+        `<rect x="${(left + load).toFixed(1)}" y="${y}" width="${first.toFixed(1)}" height="${barHeight}" fill="${COLD_COLORS.first}"/>`,
+        `<text x="${(left + load + first + 6).toFixed(1)}" y="${y + barHeight - 5}">${ms(r.loadMs)} + ${ms(r.firstInvocationMs)} ms${ratios}</text>`,
+      );
+      y += barHeight + gap;
+    }
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }
 
 /** The results as a Markdown table, for the README and docs/performance.md. */
 export function formatMarkdown(report: BenchReport): string {
+  const cold = report.cold !== undefined;
   const lines = [
-    `\`${report.command}\` — ${report.machine}; ${report.cluster}; ${String(report.settings.concurrency)} clients, ${String(report.settings.durationS)} s per level after ${String(report.settings.warmupS)} s of warm-up.`,
+    `\`${report.command}\` — ${report.machine}; ${report.cluster}; ${String(report.settings.concurrency)} clients, ${String(report.settings.durationS)} s per level after ${String(report.settings.warmupS)} s of warm-up.${cold ? ` Cold: median of ${report.cold?.runs} fresh processes per function, NODE_OPTIONS ${report.cold?.nodeOptions ? `\`${report.cold.nodeOptions}\`` : 'unset'} as deployed.` : ''}`,
     '',
-    '| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections | new worker sessions |',
+    `| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections | new worker sessions |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of report.results) {
@@ -290,6 +358,15 @@ export function formatMarkdown(report: BenchReport): string {
       '| with refused orders | level | answers/s of the run without | placed/s of the run without |',
       '| --- | --- | ---: | ---: |',
       ...refusals.map((r) => `| ${r.join(' | ')} |`),
+    );
+  }
+  const coldOnes = coldRows(report.cold);
+  if (coldOnes.length > 0) {
+    lines.push(
+      '',
+      '| function | module load ms (× floor) | first invocation ms (× floor) | bundle |',
+      '| --- | ---: | ---: | ---: |',
+      ...coldOnes.map((row) => `| ${row.name} | ${row.cells[0]} | ${row.cells[1]} | ${row.detail} |`),
     );
   }
   if (report.scales.length > 0) {

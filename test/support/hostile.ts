@@ -10,8 +10,7 @@
  * round-trip as sent).
  */
 import fc from 'fast-check';
-import type { z } from 'zod';
-import { allowedMethods, matchPath, type RouteSpec, routes } from '../../lib/http/routes';
+import { allowedMethods, matchPath, type RouteSpec, routes, type Schema } from '../../lib/http/routes';
 import type { RawRequest } from './gateway';
 
 /** Text that must never reach a log line: every generated string field may carry it. */
@@ -370,7 +369,7 @@ function request(op: Operation, base: Baseline, label: string, mustReject: boole
 }
 
 /** True when the route's own schema refuses the value. */
-const refuses = (schema: z.ZodType | undefined, value: unknown) =>
+const refuses = (schema: Schema | undefined, value: unknown) =>
   schema !== undefined && !schema.safeParse(value).success;
 
 export interface Field {

@@ -1,4 +1,5 @@
-import { loadConfig } from '../../lib/config';
+import { loadConfig, settings } from '../../lib/config';
+import * as z from '../../lib/zod';
 
 describe('loadConfig', () => {
   it('should name DATABASE_URL when it is missing', () => {
@@ -21,5 +22,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', WORKER_HOSTS: 'worker1' })).toThrow(
       /"worker1" is not host:port/,
     );
+  });
+});
+
+describe('settings', () => {
+  it('should describe every setting, for the list of settings generated from them', () => {
+    for (const [section, shape] of Object.entries(settings)) {
+      for (const [name, setting] of Object.entries(shape())) {
+        const description = z.globalRegistry.get(setting)?.description;
+        expect([section, name, typeof description === 'string' && description.length > 10]).toEqual([
+          section,
+          name,
+          true,
+        ]);
+      }
+    }
   });
 });

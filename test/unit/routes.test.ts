@@ -52,6 +52,45 @@ describe('documented responses', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  type Operation = { parameters?: { name: string; in: string; required: boolean; schema: object }[] };
+  const doc = openApiDocument() as Doc & {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, { properties?: Record<string, object> }> };
+  };
+  const parameter = (path: string, name: string) =>
+    doc.paths[path]?.get?.parameters?.find((p) => p.name === name);
+
+  it('should document a parameter as it reads once parsed, with its default', () => {
+    expect(parameter('/companies/{companyId}/products', 'companyId')).toEqual({
+      schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, example: 5 },
+      required: true,
+      name: 'companyId',
+      in: 'path',
+    });
+    expect(parameter('/companies/{companyId}/products', 'limit')).toEqual({
+      schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      required: false,
+      name: 'limit',
+      in: 'query',
+    });
+  });
+
+  it('should reference every named schema as a component, and say nullable as a type list', () => {
+    const text = JSON.stringify(doc);
+    expect(text).not.toMatch(/"\$defs"|"\$schema"|#\/\$defs\//);
+    for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)) {
+      expect(doc.components.schemas[ref as string]).toBeDefined();
+    }
+    expect(doc.components.schemas.ApiKey?.properties?.revokedAt).toEqual({
+      type: ['string', 'null'],
+      format: 'date-time',
+      example: '2026-11-24T10:00:00.000Z',
+    });
+    expect(doc.components.schemas.Product?.properties?.stock).toEqual({ type: 'integer' });
+  });
+});
+
 describe('methods', () => {
   it('should know the methods of every concrete path', () => {
     expect(allowedMethods('/companies/1/products/2').sort()).toEqual(['GET', 'PATCH']);

@@ -5,21 +5,21 @@
  * and a change to the contract that the page does not follow fails `npm run typecheck`.
  * test/unit/console-api.test.ts checks each call against the route table.
  */
-import type { z } from 'zod';
 import type { FieldIssue, ShortProduct } from '../../lib/errors';
 import type * as contract from '../../lib/http/contract';
 import type { ProblemDocument } from '../../lib/http/middleware/problem';
+import type { input, output } from '../../lib/zod';
 
-export type Company = z.output<typeof contract.companyOut>;
-export type Product = z.output<typeof contract.productOut>;
-export type Order = z.output<typeof contract.orderOut>;
-export type OrderIn = z.input<typeof contract.orderIn>;
-export type ProductQuery = z.input<typeof contract.productListQuery>;
-export type PageQuery = z.input<typeof contract.pageQuery>;
-export type ClusterStatus = z.output<typeof contract.clusterStatusOut>;
+export type Company = output<typeof contract.companyOut>;
+export type Product = output<typeof contract.productOut>;
+export type Order = output<typeof contract.orderOut>;
+export type OrderIn = input<typeof contract.orderIn>;
+export type ProductQuery = input<typeof contract.productListQuery>;
+export type PageQuery = input<typeof contract.pageQuery>;
+export type ClusterStatus = output<typeof contract.clusterStatusOut>;
 export type NodeStatus = ClusterStatus['nodes'][number];
 export type TenantStatus = ClusterStatus['largestTenants'][number];
-export type Page<T extends z.ZodType> = z.output<ReturnType<typeof contract.page<T>>>;
+export type Page<T extends contract.Schema> = output<ReturnType<typeof contract.page<T>>>;
 export type ProductPage = Page<typeof contract.productOut>;
 export type OrderPage = Page<typeof contract.orderOut>;
 

@@ -3,9 +3,9 @@
  * body, every issue is collected into one 400 `validation` problem, and the parsed values
  * are left on `request.event.input` for the handler, whose types come from the schemas.
  */
-import type { ZodType, z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../errors';
-import type { RouteSpec } from '../routes';
+import type * as z from '../../zod';
+import type { RouteSpec, Schema } from '../routes';
 import type { HttpEvent, HttpMiddleware } from './types';
 
 /** The parsed type of an optional schema; `undefined` where the route has none. */
@@ -73,7 +73,7 @@ function flatten(issue: Issue): { path: PropertyKey[]; message: string }[] {
   return shaped.flatMap(flatten).map((i) => ({ path: [...issue.path, ...i.path], message: i.message }));
 }
 
-function parsePart(schema: ZodType | undefined, value: unknown, part: Part, issues: FieldIssue[]): unknown {
+function parsePart(schema: Schema | undefined, value: unknown, part: Part, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value, { error: apiMessage, reportInput: true });
   if (result.success) return result.data;

@@ -3,40 +3,42 @@
  * the tutorial's CSV files (a directory or a URL), or a generated shop (`--companies N`
  * or the `--demo` preset, with per-company sizes and a seed).
  */
-import { z } from 'zod';
+import * as z from '../../zod';
 import { SeedUsageError } from './errors';
 import type { GenerateOptions } from './generate';
 
 const whole = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
+  z.optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .check(
+        z.int({ error: 'must be a whole number' }),
+        z.minimum(min, { error: `must be at least ${min}` }),
+        z.maximum(max, { error: `must be at most ${max}` }),
+      ),
+  );
 
-export const seedRequestSchema = z
-  .object({
-    /** The small demo shop; explicit sizes override its values. */
-    demo: z.boolean().optional(),
-    /** A directory holding the tutorial's CSV files. */
-    tutorialDir: z.string().trim().min(1, { error: 'must name a directory' }).optional(),
-    /** A base URL to download the tutorial's CSV files from first. */
-    tutorialUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    companies: whole(1, 10_000_000).optional(),
-    productsPerCompany: whole(0, 1_000_000).optional(),
-    customersPerCompany: whole(0, 1_000_000).optional(),
-    ordersPerCompany: whole(0, 10_000_000).optional(),
-    campaignsPerCompany: whole(0, 10_000).optional(),
-    adsPerCampaign: whole(0, 100).optional(),
-    impressionsPerAd: whole(0, 100_000).optional(),
-    seed: whole(0, 0xffff_ffff).optional(),
-    skewed: z.boolean().optional(),
-    /** Truncate every seeded table first. */
-    reset: z.boolean().optional(),
-    /** Skip (successfully) when the database already has data. */
-    ifEmpty: z.boolean().optional(),
-  })
-  .strict();
+export const seedRequestSchema = z.strictObject({
+  /** The small demo shop; explicit sizes override its values. */
+  demo: z.optional(z.boolean()),
+  /** A directory holding the tutorial's CSV files. */
+  tutorialDir: z.optional(z.string().check(z.trim(), z.minLength(1, { error: 'must name a directory' }))),
+  /** A base URL to download the tutorial's CSV files from first. */
+  tutorialUrl: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  companies: whole(1, 10_000_000),
+  productsPerCompany: whole(0, 1_000_000),
+  customersPerCompany: whole(0, 1_000_000),
+  ordersPerCompany: whole(0, 10_000_000),
+  campaignsPerCompany: whole(0, 10_000),
+  adsPerCampaign: whole(0, 100),
+  impressionsPerAd: whole(0, 100_000),
+  seed: whole(0, 0xffff_ffff),
+  skewed: z.optional(z.boolean()),
+  /** Truncate every seeded table first. */
+  reset: z.optional(z.boolean()),
+  /** Skip (successfully) when the database already has data. */
+  ifEmpty: z.optional(z.boolean()),
+});
 
 export type SeedRequest = z.input<typeof seedRequestSchema>;
 
