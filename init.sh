@@ -5,7 +5,7 @@
 #
 #   DATABASE_URL   the coordinator; when unset, the local cluster's (npm run cluster -- env),
 #                  else the docker compose cluster started from this folder
-#   WORKER_HOSTS / WORKER_SERVICE   the workers to register (see README)
+#   WORKER_HOSTS / WORKER_SERVICE   the workers to register (see docs/configuration.md)
 #   SEED_ARGS      arguments for the seed step (default: --demo --if-empty, a small demo shop)
 #
 # The compose cluster's workers are registered under their container names, which resolve

@@ -28,6 +28,7 @@ const base = {
   },
   // middy is ESM-only: transform it like the project's own code.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/test/support/powertools-env.ts'],
 };
 
 /** Tiers that run against a cluster share its start, its teardown and a longer timeout. */

@@ -17,7 +17,10 @@ eval "$CREDENTIALS"
 # the local cluster runs one (and the line above this says plainly when it does not).
 DATABASE_URL="$(npx --no-install tsx infra/functions-url.ts)"
 export DATABASE_URL
+# The request log is npm start's output; the metric lines (CloudWatch's format) stay off
+# unless asked for.
+export POWERTOOLS_METRICS_DISABLED="${POWERTOOLS_METRICS_DISABLED:-true}"
 echo "== API on http://127.0.0.1:${HTTP_PORT:-3000}, console on http://127.0.0.1:${HTTP_PORT:-3000}/console (Ctrl-C stops the API; npm run cluster -- stop stops the cluster)"
 # Each function instance in a worker thread of its own, serving one request at a time, as
-# on Lambda (serverless-offline's default; see README "Serving the API locally").
+# on Lambda (serverless-offline's default; see docs/performance.md, "Over HTTP").
 exec npx --no-install serverless offline start --stage local

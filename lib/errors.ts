@@ -172,12 +172,15 @@ export class InsufficientStockError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
+  /** Why, in one word for the Unavailable metric (lib/metrics.ts): worker, timeout, database, … */
+  readonly reason: string;
   constructor(
     message: string,
     readonly retryAfterSeconds = 5,
-    options: ErrorOptions = {},
+    options: ErrorOptions & { reason?: string } = {},
   ) {
     super('service-unavailable', message, options);
+    this.reason = options.reason ?? 'unknown';
   }
   override headers() {
     return { 'Retry-After': String(this.retryAfterSeconds) };

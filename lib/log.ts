@@ -1,29 +1,51 @@
 /**
- * Structured logging: one JSON object per line on stdout (CloudWatch-friendly).
- * Never pass query parameters or request bodies here.
+ * Structured logging through Powertools for AWS Lambda's Logger: one JSON object per line
+ * (CloudWatch-friendly). Every line written while a request runs, here or below the
+ * handler (the database module's slow queries and lost connections), carries the request
+ * id, the function's name and request id and whether the instance was cold, because the
+ * handler stack puts them on this one logger (lib/http/handler.ts). The level is
+ * LOG_LEVEL's (lib/config.ts); Powertools' own variables (POWERTOOLS_LOGGER_SAMPLE_RATE
+ * for debug lines on a share of requests, POWERTOOLS_DEV to pretty-print) apply too.
+ *
+ * Never pass query parameters, request bodies, keys or tokens here.
  */
-import { logLevel } from './config';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { type LogLevel, logLevel } from './config';
 import { sourceMapped } from './source-maps';
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+/** The service's name on every log line and metric. */
+export const SERVICE_NAME = 'distribushop';
 
-function threshold(): number {
-  return order[logLevel()];
+const POWERTOOLS_LEVEL = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  silent: 'SILENT',
+} as const satisfies Record<LogLevel, string>;
+
+let instance: Logger | undefined;
+let levelSet: LogLevel | undefined;
+
+/** The process's logger, at LOG_LEVEL (read again when a command line changes its default). */
+export function logger(): Logger {
+  const level = logLevel();
+  if (!instance) {
+    instance = new Logger({ serviceName: SERVICE_NAME, logLevel: POWERTOOLS_LEVEL[level] });
+  } else if (level !== levelSet) {
+    instance.setLogLevel(POWERTOOLS_LEVEL[level]);
+  }
+  levelSet = level;
+  return instance;
 }
 
-function write(level: Level, message: string, fields: Record<string, unknown>) {
-  if (order[level] < threshold()) return;
-  const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...fields });
-  if (level === 'error' || level === 'warn') console.error(line);
-  else console.log(line);
-}
+type Fields = Record<string, unknown>;
 
 export const log = {
-  debug: (message: string, fields: Record<string, unknown> = {}) => write('debug', message, fields),
-  info: (message: string, fields: Record<string, unknown> = {}) => write('info', message, fields),
-  warn: (message: string, fields: Record<string, unknown> = {}) => write('warn', message, fields),
-  error: (message: string, fields: Record<string, unknown> = {}) => write('error', message, fields),
+  debug: (message: string, fields: Fields = {}) => logger().debug(message, fields),
+  info: (message: string, fields: Fields = {}) => logger().info(message, fields),
+  warn: (message: string, fields: Fields = {}) => logger().warn(message, fields),
+  error: (message: string, fields: Fields = {}) => logger().error(message, fields),
 };
 
 /**

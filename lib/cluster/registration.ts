@@ -156,7 +156,7 @@ export async function reconcileWorkers(
       report.problems.push(
         `${where} was a worker of Citus group ${id.groupId}, which is not registered here, and still holds ` +
           `${id.shardTables} shard tables (another cluster's, or left behind when it was removed). ` +
-          'Give it an empty data directory (README: scaling down), or leave it out',
+          'Give it an empty data directory (docs/operations.md: growing, shrinking and breaking it), or leave it out',
       );
     }
   }

@@ -7,18 +7,11 @@
 
 /** SQLSTATEs the code acts on (PostgreSQL, Appendix A). */
 export const SQLSTATE = {
-  uniqueViolation: '23505',
   queryCanceled: '57014',
   adminShutdown: '57P01',
   crashShutdown: '57P02',
   cannotConnectNow: '57P03',
   tooManyConnections: '53300',
-  // Raised by the order functions of the SQL bundle (sql/005_order_functions.sql): a
-  // company, customer, product or order that does not exist, and the order's conflicts.
-  objectNotFound: 'DS404',
-  insufficientStock: 'DS409',
-  orderNotCancellable: 'DS410',
-  idempotencyKeyReused: 'DS422',
 } as const;
 
 /** What the server said about a failed statement, or what the socket said. */
@@ -70,8 +63,6 @@ export function databaseError(error: unknown): DatabaseErrorFields | undefined {
 export function errorCode(error: unknown): string | undefined {
   return databaseError(error)?.code;
 }
-
-export const isUniqueViolation = (error: unknown): boolean => errorCode(error) === SQLSTATE.uniqueViolation;
 
 const UNAVAILABLE_CODES = new Set<string>([
   'ECONNREFUSED',

@@ -14,6 +14,7 @@ import { Pool, type PoolClient, type QueryResult, type QueryResultRow, types } f
 import { config, type DbConfig } from '../config';
 import { ServiceUnavailableError } from '../errors';
 import { describeError, log } from '../log';
+import { addDatabaseTime } from '../metrics';
 import { messageOf, type Unavailability, unavailability } from './errors';
 
 /** Anything that runs a query: a database, or the client of one of its transactions. */
@@ -79,6 +80,7 @@ function translate(error: unknown): unknown {
     {
       cause: error,
       publicDetail: PUBLIC_DETAIL[why],
+      reason: why,
     },
   );
 }
@@ -93,11 +95,13 @@ function timed<R extends QueryResultRow>(
   return runner.query<R>(text, params).then(
     (result) => {
       const ms = Math.round(performance.now() - started);
+      addDatabaseTime(ms);
       if (ms > 500) log.warn('slow query', { ms, query: text.replace(/\s+/g, ' ').slice(0, 200) });
       else log.debug('query', { ms, rows: result.rowCount });
       return result;
     },
     (error: unknown) => {
+      addDatabaseTime(Math.round(performance.now() - started));
       throw translate(error);
     },
   );

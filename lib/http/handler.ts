@@ -1,5 +1,8 @@
 /**
- * The middy stack every HTTP handler shares, in order: request log, CORS (public and
+ * The middy stack every HTTP handler shares, in order: Powertools' logger context (the
+ * function's name and request id and the cold start on every line this request logs,
+ * anywhere) and metrics (flushed when the request ends), the request's own metrics,
+ * request log, CORS (public and
  * storefront routes, for the origins in CORS_ORIGINS), header size limit,
  * header normalizing, body size limit, access (who the caller is and whether the route's
  * access level lets them in), JSON body (routes that take one), validation of path,
@@ -7,10 +10,14 @@
  * statuses these can answer are the ones routes.ts documents for the route. The handler
  * receives the validated request and who called, and returns a status and a body.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type { Caller } from '../auth/access';
+import { logger } from '../log';
+import { routeMetrics } from '../metrics';
 import { access, type CallerEvent } from './middleware/access';
 import { bodyLimit } from './middleware/body-limit';
 import { cors, crossOrigin } from './middleware/cors';
@@ -18,6 +25,7 @@ import { headerLimit } from './middleware/header-limit';
 import { jsonBody } from './middleware/json-body';
 import { problemHandler } from './middleware/problem';
 import { requestLog } from './middleware/request-log';
+import { requestMetrics } from './middleware/request-metrics';
 import type { HttpEvent, HttpInternal, HttpResponse } from './middleware/types';
 import { type HttpRequest, type ValidatedEvent, validateRequest } from './middleware/validate';
 import type { RouteSpec } from './routes';
@@ -44,9 +52,13 @@ export function httpHandler<R extends RouteSpec>(
   route: R,
   handle: (request: HttpRequest<R>, caller: Caller) => Promise<HttpResult>,
 ) {
-  const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>().use(
-    requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }),
-  );
+  const metrics = routeMetrics(route.operationId);
+  const stack = middy<HttpEvent, HttpResponse, Error, Context, HttpInternal>()
+    // Keys added for one request (its id) are dropped when it ends.
+    .use(injectLambdaContext(logger(), { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(requestMetrics(route, metrics))
+    .use(requestLog({ route: `${route.method.toUpperCase()} ${route.path}` }));
   if (crossOrigin(route)) stack.use(cors());
   stack.use(headerLimit()).use(httpHeaderNormalizer()).use(bodyLimit()).use(access(route.access));
   if (route.body) stack.use(jsonBody());

@@ -1,9 +1,11 @@
 /**
- * Orders. Placing one is one call of `distribushop_place_order` (sql/005_order_functions.sql):
- * a function that claims the Idempotency-Key, finds or creates the customer, decrements
- * stock with a conditional update in product-id order (no oversell, no deadlock), prices
- * the items from the database, inserts the order and its items and stores the response
- * under the key, all in one transaction on the tenant's shard group. On Citus it is
+ * Orders. Placing one is one call of `distribushop_place_order` (sql/005_order_functions.sql,
+ * redefined by sql/008_order_outcomes.sql): a function that claims the Idempotency-Key,
+ * checks and locks the stock in product-id order (no oversell, no deadlock), finds or
+ * creates the customer, takes the stock, prices the items from the database, inserts the
+ * order and its items and stores the response under the key, all in one transaction on the
+ * tenant's shard group. A refusal (not found, short stock, key reused) is its result, not
+ * an error: see PlaceOrderOutcome. On Citus it is
  * distributed on its company argument, so the coordinator delegates the whole call to the
  * worker that holds the tenant: one round trip instead of one per statement. Delegation
  * happens only for a plain `SELECT fn(...)` with constant or bound arguments outside an
@@ -22,7 +24,6 @@
 import { createHash } from 'node:crypto';
 import { config } from '../config';
 import { db, type Queryable } from '../db';
-import { databaseError, SQLSTATE } from '../db/errors';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -105,27 +106,58 @@ async function assertCustomer(database: Queryable, companyId: number, customerId
   if (!rowCount) throw new NotFoundError(`Customer ${customerId} does not exist in company ${companyId}`);
 }
 
-/** An error raised inside an order function, as the API's error; anything else as it was. */
-export function orderFunctionError(error: unknown): unknown {
-  const fields = databaseError(error);
-  if (!fields?.fromServer) return error;
-  switch (fields.code) {
-    case SQLSTATE.objectNotFound:
-      return new NotFoundError(fields.message, { cause: error });
-    case SQLSTATE.insufficientStock:
-      return new InsufficientStockError(JSON.parse(fields.detail ?? '[]') as ShortProduct[]);
-    case SQLSTATE.idempotencyKeyReused:
-      return new IdempotencyKeyReuseError(fields.message, { cause: error });
-    case SQLSTATE.orderNotCancellable:
-      return new ConflictError(fields.message, { cause: error });
+/**
+ * What an order function returns (sql/008_order_outcomes.sql): every business outcome is a
+ * result, never an error, because an error raised in a call that Citus delegated makes the
+ * coordinator drop its connection to the worker, and the next call pays a new one.
+ */
+export type PlaceOrderOutcome =
+  | { status: 'placed' | 'replayed'; response: string }
+  | { status: 'not_found' | 'key_reused'; detail: string }
+  | { status: 'insufficient_stock'; products: ShortProduct[] };
+
+export type CancelOrderOutcome =
+  | { status: 'cancelled'; order: Order }
+  | { status: 'not_found' | 'not_cancellable'; detail: string };
+
+/** The API's error for each refusal the order functions return. */
+const REFUSALS = {
+  not_found: (detail: string) => new NotFoundError(detail),
+  key_reused: (detail: string) => new IdempotencyKeyReuseError(detail),
+  not_cancellable: (detail: string) => new ConflictError(detail),
+} as const;
+
+export type OrderOutcomeStatus = PlaceOrderOutcome['status'] | CancelOrderOutcome['status'];
+
+/** Every status the order functions return; a unit test holds the SQL bundle to this list. */
+export const ORDER_OUTCOME_STATUSES: readonly OrderOutcomeStatus[] = [
+  'placed',
+  'replayed',
+  'not_found',
+  'key_reused',
+  'insufficient_stock',
+  'cancelled',
+  'not_cancellable',
+];
+
+/** An outcome of placing, as the API's result or error. */
+export function placedOrder(outcome: PlaceOrderOutcome): PlaceOrderResult {
+  switch (outcome.status) {
+    case 'placed':
+      return { created: true, json: outcome.response };
+    case 'replayed':
+      return { created: false, json: outcome.response };
+    case 'insufficient_stock':
+      throw new InsufficientStockError(outcome.products);
     default:
-      return error;
+      throw REFUSALS[outcome.status](outcome.detail);
   }
 }
 
-/** Rethrows an error of an order function call as the API's error. */
-function rethrowOrderError(error: unknown): never {
-  throw orderFunctionError(error);
+/** An outcome of cancelling, as the API's result or error. */
+export function cancelledOrder(outcome: CancelOrderOutcome): Order {
+  if (outcome.status === 'cancelled') return outcome.order;
+  throw REFUSALS[outcome.status](outcome.detail);
 }
 
 /**
@@ -160,23 +192,20 @@ export async function placeOrder(
     customer_id: number | null;
   };
   const customer = input.customer;
-  const { rows } = await database
-    .query<{ placed: { replayed: boolean; response: string } }>(PLACE_ORDER_CALL, [
-      companyId,
-      key,
-      hash,
-      ttlHours,
-      orderId,
-      'id' in customer ? customer.id : null,
-      newCustomerId,
-      'email' in customer ? customer.email : null,
-      'name' in customer ? customer.name : null,
-      items.map((i) => i.productId),
-      items.map((i) => i.quantity),
-    ])
-    .catch(rethrowOrderError);
-  const { placed } = rows[0] as { placed: { replayed: boolean; response: string } };
-  return { created: !placed.replayed, json: placed.response };
+  const { rows } = await database.query<{ placed: PlaceOrderOutcome }>(PLACE_ORDER_CALL, [
+    companyId,
+    key,
+    hash,
+    ttlHours,
+    orderId,
+    'id' in customer ? customer.id : null,
+    newCustomerId,
+    'email' in customer ? customer.email : null,
+    'name' in customer ? customer.name : null,
+    items.map((i) => i.productId),
+    items.map((i) => i.quantity),
+  ]);
+  return placedOrder((rows[0] as { placed: PlaceOrderOutcome }).placed);
 }
 
 async function loadItems(
@@ -218,10 +247,11 @@ export async function cancelOrder(
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { rows } = await database
-    .query<{ cancelled: string }>(CANCEL_ORDER_CALL, [companyId, orderId])
-    .catch(rethrowOrderError);
-  return JSON.parse((rows[0] as { cancelled: string }).cancelled) as Order;
+  const { rows } = await database.query<{ cancelled: CancelOrderOutcome }>(CANCEL_ORDER_CALL, [
+    companyId,
+    orderId,
+  ]);
+  return cancelledOrder((rows[0] as { cancelled: CancelOrderOutcome }).cancelled);
 }
 
 /** A customer's orders, newest first. */

@@ -1,6 +1,5 @@
 /** Products of a company. Every statement names company_id, so Citus routes it to one shard. */
 import { db, type Queryable } from '../db';
-import { isUniqueViolation } from '../db/errors';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertCompany } from './companies';
 import { cursorKeys, decodeCursor, toPage } from './cursor';
@@ -36,21 +35,16 @@ export async function createProduct(
   database: Queryable = db(),
 ): Promise<Product> {
   await assertCompany(companyId, database);
-  try {
-    const { rows } = await database.query<ProductRow>(
-      `INSERT INTO products (company_id, name, sku, price_cents, stock) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${COLUMNS}`,
-      [companyId, input.name, input.sku, input.priceCents, input.stock],
-    );
-    return toProduct(rows[0] as ProductRow);
-  } catch (error: unknown) {
-    if (isUniqueViolation(error)) {
-      throw new ConflictError(`Company ${companyId} already has a product with sku ${input.sku}`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
+  // A SKU taken is an answer, not an error: a statement that fails on a worker makes the
+  // coordinator drop its connection to that worker, and the next statement pays a new one.
+  const { rows } = await database.query<ProductRow>(
+    `INSERT INTO products (company_id, name, sku, price_cents, stock) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (company_id, sku) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [companyId, input.name, input.sku, input.priceCents, input.stock],
+  );
+  if (!rows[0]) throw new ConflictError(`Company ${companyId} already has a product with sku ${input.sku}`);
+  return toProduct(rows[0]);
 }
 
 export async function getProduct(

@@ -5,10 +5,13 @@
  * For each scenario, on the same data in one run: (1) the ceiling, pgbench sending the
  * handler's SQL straight to the coordinator; (2) the exported handlers invoked in-process
  * with API Gateway events; (3) the functions over HTTP through serverless-offline, driven
- * by autocannon. Requests/s, p50/p95/p99, errors by status, the ratios 2/1 and 3/1 and the
- * coordinator's connection count at the end of each; a table, a JSON file and an SVG chart.
- * And (4) the cold level, per function: the module load and the first invocation of its
- * bundle in fresh processes, against a bare pg handler's (test/bench/cold.ts).
+ * by autocannon. Requests/s, p50/p95/p99, errors by status, the ratios 2/1 and 3/1, the
+ * coordinator's connection count at the end of each, the sessions the workers saw start
+ * during each window (a statement that fails on a worker costs one), and for orders the same
+ * figures by answer (201, 409); a table, a JSON file and an SVG chart. `--sold-out 0,15`
+ * measures place-order once per share of refused orders, in the same run. And (4) the cold
+ * level, per function: the module load and the first invocation of its bundle in fresh
+ * processes, against a bare pg handler's (test/bench/cold.ts).
  *
  * The cluster is DATABASE_URL's or a throwaway local one. The data is seeded (deterministic,
  * seed 42) into a database of its own on that cluster, `distribushop_bench`, which is
@@ -46,7 +49,19 @@ import {
   scenarioResult,
   svgChart,
 } from './report';
-import { BASELINE_SCENARIO, pgbenchScripts, SCENARIOS, type ScenarioName, type Shape } from './scenarios';
+import {
+  BASELINE_SCENARIO,
+  FLASH_SALE,
+  NO_SOLD_OUT,
+  PLENTY,
+  pgbenchScripts,
+  SCENARIOS,
+  type ScenarioName,
+  type Shape,
+  stockSql,
+  type Workload,
+  workloadName,
+} from './scenarios';
 import type { Measurement } from './stats';
 
 /** The scenario levels, and the cold level, measured per function rather than per scenario. */
@@ -58,6 +73,8 @@ const USAGE = `usage: npm run bench -- [options]
   --concurrency N          concurrent clients (default 8)
   --http-clients N         concurrent HTTP clients of the http level (default: --concurrency)
   --scenarios a,b          ${SCENARIOS.join(', ')} (default: all)
+  --sold-out PCT,PCT       place-order once per share: PCT % of its orders ask for a sold-out
+                           product too, and are refused (409) (default 0; e.g. 0,15)
   --levels a,b             ${ALL_LEVELS.join(', ')} (default: all)
   --cold-runs N            fresh processes per function at the cold level (default 5)
   --companies N            generated companies (default 100)
@@ -87,6 +104,7 @@ function options(argv: string[]) {
       concurrency: { type: 'string', default: '8' },
       'http-clients': { type: 'string' },
       scenarios: { type: 'string' },
+      'sold-out': { type: 'string', default: '0' },
       levels: { type: 'string' },
       'cold-runs': { type: 'string', default: '5' },
       companies: { type: 'string', default: '100' },
@@ -115,6 +133,9 @@ function options(argv: string[]) {
   const levels = list(values.levels, ALL_LEVELS);
   if (levels.some((l) => !(ALL_LEVELS as readonly string[]).includes(l)))
     throw new Error(`bad --levels\n${USAGE}`);
+  const soldOut = (values['sold-out'] as string).split(',').map((v) => Number(v.trim()));
+  if (soldOut.some((v) => !Number.isFinite(v) || v < 0 || v > 100))
+    throw new Error(`--sold-out takes percentages from 0 to 100\n${USAGE}`);
   const httpMode = values['http-mode'];
   if (httpMode !== 'worker-threads' && httpMode !== 'in-process')
     throw new Error(`bad --http-mode\n${USAGE}`);
@@ -126,12 +147,13 @@ function options(argv: string[]) {
     threads: whole('threads', 1),
     httpClients: values['http-clients'] === undefined ? undefined : whole('http-clients', 1),
     scenarios: scenarios as ScenarioName[],
+    soldOut: soldOut.map((pct) => ({ soldOut: pct / 100 }) satisfies Workload),
     levels: levels.filter((l): l is Level => l !== 'cold'),
     cold: levels.includes('cold'),
     coldRuns: whole('cold-runs', 1),
     shape: {
-      companies: whole('companies', 1),
-      productsPerCompany: whole('products-per-company', 5),
+      companies: whole('companies', 2),
+      productsPerCompany: whole('products-per-company', 10),
       customersPerCompany: whole('customers-per-company', 1),
     } satisfies Shape,
     scales: values.scales ? values.scales.split(',').map((s) => Number(s.trim())) : [],
@@ -145,7 +167,7 @@ function options(argv: string[]) {
   };
 }
 
-/** Seeds the generated shop of `shape` into the benchmark's database, with stock that does not run out. */
+/** Seeds the generated shop of `shape` into the benchmark's database, with its stock (scenarios.ts). */
 async function seedShop(url: string, shape: Shape): Promise<void> {
   const job = resolveSeedRequest({
     companies: shape.companies,
@@ -163,13 +185,48 @@ async function seedShop(url: string, shape: Shape): Promise<void> {
   console.log(
     `seeded ${summary.rows.toLocaleString('en-US')} rows (${shape.companies} companies × ${shape.productsPerCompany} products) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  // The generated shop has sold-out products; a benchmark of orders measures orders, not 409s.
+  // Every tenth product sold out, plenty of the others: orders that find their stock short
+  // are the ones a run asks for (--sold-out, the flash sale), not the generator's chance.
   const session = openBulkSession(url);
   try {
-    await session.query('UPDATE products SET stock = 1000000');
+    await session.query(stockSql(shape.productsPerCompany));
   } finally {
     await session.end();
   }
+}
+
+/**
+ * The flash sale's stock while a level runs: the sale products from zero, one unit to one
+ * of them (in turn) every FLASH_SALE.restockEveryMs, and plenty again when it stops.
+ */
+async function flashSaleStock(url: string, shape: Shape): Promise<{ stop(): Promise<void> }> {
+  const session = openBulkSession(url, { applicationName: 'distribushop-bench-restock' });
+  const c = FLASH_SALE.companyId;
+  const ids = FLASH_SALE.products.map((i) => (c - 1) * shape.productsPerCompany + i);
+  const set = (expression: string, only: readonly number[] = ids) =>
+    session.query(
+      `UPDATE products SET stock = ${expression} WHERE company_id = $1 AND id = ANY(string_to_array($2, ',')::bigint[])`,
+      [c, only.join(',')],
+    );
+  await set('0');
+  let running = true;
+  const restocking = (async () => {
+    for (let tick = 0; running; tick++) {
+      await new Promise((resolve) => setTimeout(resolve, FLASH_SALE.restockEveryMs));
+      if (running) await set('stock + 1', [ids[tick % ids.length] as number]);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      try {
+        await restocking;
+        await set(String(PLENTY));
+      } finally {
+        await session.end();
+      }
+    },
+  };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -211,6 +268,7 @@ async function main(argv: string[]): Promise<void> {
         shape: opts.shape,
         httpMode: opts.httpMode,
         logLevel: opts.logLevel,
+        soldOutPercent: opts.soldOut.map((w) => w.soldOut * 100),
         ceiling: 'pgbench -M extended, the handler statements as scripts',
       },
       results: [],
@@ -247,20 +305,36 @@ async function main(argv: string[]): Promise<void> {
         DB_POOL_MAX: '1',
       });
     }
+    const measure = async (scenario: ScenarioName, workload: Workload, level: Level) => {
+      const sale = scenario === 'flash-sale' ? await flashSaleStock(url, opts.shape) : undefined;
+      try {
+        if (level === 'ceiling') return await runCeiling(run, pgbenchScripts(scenario, workload));
+        if (level === 'in-process') return await runInProcess(run, scenario, workload);
+        if (offline) return await runHttp(run, scenario, workload, offline, opts.httpClients);
+        return undefined;
+      } finally {
+        await sale?.stop();
+      }
+    };
     // With no scenario level asked for (`--levels cold`), no scenario runs.
     for (const scenario of opts.levels.length > 0 ? opts.scenarios : []) {
-      const levels: Partial<Record<Level, Measurement>> = {};
-      for (const level of opts.levels) {
-        process.stdout.write(`${scenario} / ${level} ... `);
-        if (level === 'ceiling') levels.ceiling = await runCeiling(run, pgbenchScripts(scenario));
-        else if (level === 'in-process') levels['in-process'] = await runInProcess(run, scenario);
-        else if (offline) levels.http = await runHttp(run, scenario, offline, opts.httpClients);
-        const m = levels[level] as Measurement;
-        console.log(
-          `${Math.round(m.requestsPerSecond)}/s, p50 ${m.latencyMs.p50.toFixed(2)} ms, ${m.errors} errors`,
-        );
+      for (const workload of scenario === 'place-order' ? opts.soldOut : [NO_SOLD_OUT]) {
+        const name = workloadName(scenario, workload);
+        const levels: Partial<Record<Level, Measurement>> = {};
+        for (const level of opts.levels) {
+          process.stdout.write(`${name} / ${level} ... `);
+          const m = await measure(scenario, workload, level);
+          if (!m) continue;
+          levels[level] = m;
+          console.log(
+            `${Math.round(m.requestsPerSecond)}/s, p50 ${m.latencyMs.p50.toFixed(2)} ms, ${m.errors} errors` +
+              (m.workerSessions === undefined || m.workerSessions === null
+                ? ''
+                : `, ${m.workerSessions} new worker sessions`),
+          );
+        }
+        report.results.push(scenarioResult(name, levels));
       }
-      report.results.push(scenarioResult(scenario, levels));
       if (scenario === 'place-order' && opts.levels.includes('ceiling')) {
         process.stdout.write(`${BASELINE_SCENARIO} (the multi-statement transaction) / ceiling ... `);
         const baseline = await runCeiling(run, pgbenchScripts(BASELINE_SCENARIO));
@@ -282,7 +356,7 @@ async function main(argv: string[]): Promise<void> {
           const measurement =
             level === 'ceiling'
               ? await runCeiling(scaled, pgbenchScripts(scenario))
-              : await runInProcess(scaled, scenario);
+              : await runInProcess(scaled, scenario, NO_SOLD_OUT);
           console.log(
             `${Math.round(measurement.requestsPerSecond)}/s, p50 ${measurement.latencyMs.p50.toFixed(2)} ms`,
           );

@@ -12,10 +12,11 @@ import { handler as listProducts } from '../../functions/products/list';
 import { closeDb } from '../../lib/db';
 import { routes } from '../../lib/http/routes';
 import { context, httpEvent } from '../support/lambda';
-import { type BenchRequest, requests, type ScenarioName, type Shape } from './scenarios';
+import { type BenchRequest, requests, type ScenarioName, type Shape, type Workload } from './scenarios';
 
 export interface InProcessJob {
   scenario: ScenarioName;
+  workload: Workload;
   shape: Shape;
   /** Company c's secret key is keys[c - 1]. */
   keys: string[];
@@ -27,8 +28,13 @@ export interface InProcessJob {
 export interface InProcessResult {
   latencies: number[];
   statuses: number[];
+  /** The flash sale's group of each request (BenchRequest.group), or undefined. */
+  groups: (string | undefined)[];
   seconds: number;
 }
+
+/** What the thread tells the benchmark: its warm-up has ended, then its result. */
+export type InProcessMessage = { kind: 'warm' } | { kind: 'done'; result: InProcessResult };
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -45,8 +51,9 @@ const handlers: Record<BenchRequest['route'], Handler> = {
 async function runJob(job: InProcessJob): Promise<InProcessResult> {
   const latencies: number[] = [];
   const statuses: number[] = [];
+  const groups: (string | undefined)[] = [];
   const loop = async (client: number, until: number, record: boolean) => {
-    const next = requests(job.scenario, job.shape, job.keys, 1000 + client);
+    const next = requests(job.scenario, job.shape, job.keys, 1000 + client, job.workload);
     while (performance.now() < until) {
       const request = next();
       const event = httpEvent(routes[request.route], {
@@ -65,6 +72,7 @@ async function runJob(job: InProcessJob): Promise<InProcessResult> {
       if (record) {
         latencies.push(performance.now() - started);
         statuses.push(status);
+        groups.push(request.group);
       }
     }
   };
@@ -72,16 +80,17 @@ async function runJob(job: InProcessJob): Promise<InProcessResult> {
     const until = performance.now() + job.warmupS * 1000;
     await Promise.all(job.clients.map((c) => loop(c, until, false)));
   }
+  parentPort?.postMessage({ kind: 'warm' } satisfies InProcessMessage);
   const started = performance.now();
   const until = started + job.durationS * 1000;
   await Promise.all(job.clients.map((c) => loop(c, until, true)));
   const seconds = (performance.now() - started) / 1000;
   await closeDb();
-  return { latencies, statuses, seconds };
+  return { latencies, statuses, groups, seconds };
 }
 
 runJob(workerData as InProcessJob).then(
-  (result) => parentPort?.postMessage(result),
+  (result) => parentPort?.postMessage({ kind: 'done', result } satisfies InProcessMessage),
   (error: unknown) => {
     throw error;
   },

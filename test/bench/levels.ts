@@ -15,7 +15,8 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { routes } from '../../lib/http/routes';
 import { type Offline, startOffline } from '../support/offline';
-import type { InProcessJob, InProcessResult } from './in-process-worker';
+import { withDatabase } from '../support/throwaway-cluster';
+import type { InProcessJob, InProcessMessage, InProcessResult } from './in-process-worker';
 import {
   expectedStatuses,
   type PgbenchScript,
@@ -23,6 +24,7 @@ import {
   requests,
   type ScenarioName,
   type Shape,
+  type Workload,
 } from './scenarios';
 import { type Measurement, Recorder } from './stats';
 
@@ -65,6 +67,60 @@ export async function coordinatorConnections(url: string): Promise<number | null
   }
 }
 
+/** The sessions the workers' databases have seen start, summed: read before and after a window. */
+export interface WorkerSessions {
+  read(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A session on each worker's copy of the coordinator's database, open until `close()`, so
+ * that reading adds no session of its own; null on plain PostgreSQL (no workers).
+ */
+export async function openWorkerSessions(url: string): Promise<WorkerSessions | null> {
+  const coordinator = new Client({ connectionString: url, application_name: 'distribushop-bench-monitor' });
+  let nodes: { host: string; port: number }[];
+  try {
+    await coordinator.connect();
+    nodes = (
+      await coordinator.query<{ host: string; port: number }>(
+        `SELECT nodename AS host, nodeport AS port FROM pg_dist_node
+          WHERE groupid <> 0 AND noderole = 'primary' AND isactive ORDER BY nodeid`,
+      )
+    ).rows;
+  } catch {
+    return null;
+  } finally {
+    await coordinator.end().catch(() => {});
+  }
+  if (nodes.length === 0) return null;
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
+  const clients = nodes.map(
+    (n) =>
+      new Client({
+        connectionString: withDatabase(url, database, n.host, n.port),
+        application_name: 'distribushop-bench-monitor',
+      }),
+  );
+  // A backend reports its own session when it first goes idle: after this, it is counted.
+  await Promise.all(clients.map(async (c) => c.connect().then(() => c.query('SELECT 1'))));
+  return {
+    async read() {
+      let sum = 0;
+      for (const client of clients) {
+        const { rows } = await client.query<{ n: string }>(
+          'SELECT sessions::text AS n FROM pg_stat_database WHERE datname = current_database()',
+        );
+        sum += Number(rows[0]?.n ?? 0);
+      }
+      return sum;
+    },
+    close: async () => {
+      await Promise.all(clients.map((c) => c.end().catch(() => {})));
+    },
+  };
+}
+
 /** Counts the coordinator's connections just before the measured window ends. */
 function countNearEnd(run: Run): Promise<number | null> {
   return sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
@@ -91,16 +147,26 @@ function runProcess(
   });
 }
 
-/** The ceiling: pgbench with the scenario's scripts against the coordinator. */
+/**
+ * The ceiling: pgbench with the scenario's scripts against the coordinator, one run of
+ * warm-up and window together (so that the window starts with its connections made, as the
+ * other levels' do), each transaction counted by when it completed.
+ */
 export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Measurement> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-pgbench-'));
+  const sessions = await openWorkerSessions(run.coordinatorUrl);
   try {
     const files = scripts.map((script) => {
       const file = path.join(dir, `${script.name}.sql`);
       writeFileSync(file, script.text);
       return `${file}@${script.weight}`;
     });
-    const common = [
+    const started = Date.now();
+    const windowStart = started + run.warmupS * 1000;
+    const windowEnd = windowStart + run.durationS * 1000;
+    const before = sleep(run.warmupS * 1000).then(() => sessions?.read() ?? null);
+    const connections = sleep(run.warmupS * 1000).then(() => countNearEnd(run));
+    const result = await runProcess('pgbench', [
       '--no-vacuum',
       '--protocol=extended',
       `--client=${run.concurrency}`,
@@ -109,23 +175,21 @@ export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Me
       `--define=products=${run.shape.productsPerCompany}`,
       `--define=customers=${run.shape.customersPerCompany}`,
       ...files.flatMap((f) => ['--file', f]),
-    ];
-    if (run.warmupS > 0)
-      await runProcess('pgbench', [...common, `--time=${run.warmupS}`, run.coordinatorUrl]);
-    const connections = countNearEnd(run);
-    const result = await runProcess('pgbench', [
-      ...common,
-      `--time=${run.durationS}`,
+      `--time=${run.warmupS + run.durationS}`,
       '--log',
       `--log-prefix=${path.join(dir, 'tx')}`,
       run.coordinatorUrl,
     ]);
+    const after = sessions ? await sessions.read() : null;
     const recorder = new Recorder();
     for (const file of readdirSync(dir).filter((f) => f.startsWith('tx.'))) {
       for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
-        // client_id transaction_no time_us script_no time_epoch time_us_fraction
+        // client_id transaction_no time_us script_no time_epoch time_us_fraction (when it completed)
         const fields = line.split(' ');
-        if (fields.length >= 3) recorder.record(Number(fields[2]) / 1000, 'ok');
+        if (fields.length < 6) continue;
+        const completed = Number(fields[4]) * 1000 + Number(fields[5]) / 1000;
+        if (completed < windowStart || completed > windowEnd) continue;
+        recorder.record(Number(fields[2]) / 1000, 'ok', scripts[Number(fields[3])]?.label);
       }
     }
     const aborted = /client \d+ aborted[^\n]*/.exec(result.stderr)?.[0];
@@ -139,8 +203,11 @@ export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Me
       .join('; ');
     const measured = recorder.done(run.durationS, new Set(), await connections, note || undefined);
     if (aborted) measured.errors += 1;
+    const first = await before;
+    measured.workerSessions = first === null || after === null ? null : after - first;
     return measured;
   } finally {
+    await sessions?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -151,19 +218,27 @@ export async function runCeiling(run: Run, scripts: PgbenchScript[]): Promise<Me
  * instance does (test/bench/in-process-worker.ts). Each thread's pool has one connection
  * per client it runs: each client stands for a function instance with its one connection.
  */
-export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Measurement> {
+export async function runInProcess(
+  run: Run,
+  scenario: ScenarioName,
+  workload: Workload,
+): Promise<Measurement> {
   const threads = Math.min(run.concurrency, run.threads);
   const clients = Array.from({ length: run.concurrency }, (_, i) => i);
   const shares = Array.from({ length: threads }, (_, t) => clients.filter((c) => c % threads === t));
   const connections = sleep((run.warmupS + run.durationS) * 1000 - 500).then(() =>
     coordinatorConnections(run.coordinatorUrl),
   );
+  const sessions = await openWorkerSessions(run.coordinatorUrl);
+  // Read when the first thread ends its warm-up (they end it together).
+  let before: Promise<number | null> | undefined;
   const results = await Promise.all(
     shares.map(
       (share) =>
         new Promise<InProcessResult>((resolve, reject) => {
           const job: InProcessJob = {
             scenario,
+            workload,
             shape: run.shape,
             keys: run.keys,
             clients: share,
@@ -177,22 +252,33 @@ export async function runInProcess(run: Run, scenario: ScenarioName): Promise<Me
             workerData: job,
             env: { ...process.env, DB_POOL_MAX: String(share.length) },
           });
-          worker.once('message', (result: InProcessResult) => {
-            resolve(result);
+          worker.on('message', (message: InProcessMessage) => {
+            if (message.kind === 'warm') {
+              before ??= sessions?.read() ?? Promise.resolve(null);
+              return;
+            }
+            resolve(message.result);
             void worker.terminate();
           });
           worker.once('error', reject);
         }),
     ),
   );
+  const after = sessions ? await sessions.read() : null;
+  await sessions?.close();
   const recorder = new Recorder();
   for (const result of results) {
     result.latencies.forEach((latency, i) => {
-      recorder.record(latency, result.statuses[i] ?? 0);
+      const status = result.statuses[i] ?? 0;
+      const group = result.groups[i];
+      recorder.record(latency, status, group ? `${group} ${status}` : String(status));
     });
   }
   const seconds = Math.max(...results.map((r) => r.seconds));
-  return recorder.done(seconds, expectedStatuses(scenario), await connections);
+  const measured = recorder.done(seconds, expectedStatuses(scenario), await connections);
+  const first = before ? await before : null;
+  measured.workerSessions = first === null || after === null ? null : after - first;
+  return measured;
 }
 
 export type OfflineMode = 'worker-threads' | 'in-process';
@@ -206,12 +292,13 @@ export async function startBenchOffline(mode: OfflineMode, env: NodeJS.ProcessEn
 export async function runHttp(
   run: Run,
   scenario: ScenarioName,
+  workload: Workload,
   offline: Offline,
   connections = run.concurrency,
 ): Promise<Measurement> {
   const expected = expectedStatuses(scenario);
   const drive = (seconds: number, recorder: Recorder | null) => {
-    const next = requests(scenario, run.shape, run.keys, 2000 + Math.floor(Math.random() * 1000));
+    const next = requests(scenario, run.shape, run.keys, 2000 + Math.floor(Math.random() * 1000), workload);
     return new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
         {
@@ -237,11 +324,13 @@ export async function runHttp(
         (error, result) => (error ? reject(error) : resolve(result)),
       );
       instance.on('response', (_client, statusCode, _bytes, responseTime) =>
-        recorder?.record(responseTime, statusCode),
+        recorder?.record(responseTime, statusCode, String(statusCode)),
       );
     });
   };
   if (run.warmupS > 0) await drive(run.warmupS, null);
+  const sessions = await openWorkerSessions(run.coordinatorUrl);
+  const before = sessions ? await sessions.read() : null;
   const recorder = new Recorder();
   const counted = countNearEnd(run);
   let peak = 0;
@@ -258,6 +347,8 @@ export async function runHttp(
   });
   await sampler;
   const seconds = (performance.now() - started) / 1000;
+  const after = sessions ? await sessions.read() : null;
+  await sessions?.close();
   // autocannon counts a timeout as an error too.
   const failures = result.errors;
   const measured = recorder.done(
@@ -268,5 +359,6 @@ export async function runHttp(
   );
   measured.errors += failures;
   measured.coordinatorConnectionsPeak = peak;
+  measured.workerSessions = before === null || after === null ? null : after - before;
   return measured;
 }

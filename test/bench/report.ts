@@ -57,6 +57,58 @@ const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : '-');
 const pct = (v: number | null) => (v === null ? '' : `${Math.round(v * 100)} %`);
 
+const sessions = (m: Measurement) =>
+  m.workerSessions === undefined || m.workerSessions === null ? '-' : String(m.workerSessions);
+
+/** Rows by kind of answer (Measurement.byClass): answers/s, p50 and p99 of each. */
+function classRows(report: BenchReport): string[][] {
+  const rows: string[][] = [];
+  for (const result of report.results) {
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      for (const [label, c] of Object.entries(m.byClass ?? {})) {
+        rows.push([
+          result.scenario,
+          level,
+          label,
+          n0(c.requests),
+          n0(c.requestsPerSecond),
+          ms(c.latencyMs.p50),
+          ms(c.latencyMs.p99),
+        ]);
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * A run with refused orders against the same scenario's run without that came last before
+ * it (`place-order, 15 % sold out` against `place-order`; `--sold-out 0,15,0,15` alternates
+ * them): requests/s of each level over the other's.
+ */
+function refusalRows(report: BenchReport): string[][] {
+  const rows: string[][] = [];
+  const latest = new Map<string, ScenarioResult>();
+  for (const result of report.results) {
+    const [scenario, variant] = result.scenario.split(', ');
+    if (variant === undefined) latest.set(result.scenario, result);
+    const base = variant === undefined ? undefined : latest.get(scenario as string);
+    if (!base) continue;
+    for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
+      const without = base.levels[level];
+      if (!without || without.requestsPerSecond === 0) continue;
+      const placed = m.byClass?.['201'];
+      rows.push([
+        result.scenario,
+        level,
+        pct(m.requestsPerSecond / without.requestsPerSecond),
+        placed ? pct(placed.requestsPerSecond / without.requestsPerSecond) : '-',
+      ]);
+    }
+  }
+  return rows;
+}
+
 const kb = (bytes: number) => `${Math.round(bytes / 1000)} KB`;
 const times = (v: number) => `${v.toFixed(2)}×`;
 
@@ -109,6 +161,7 @@ export function formatTable(report: BenchReport): string {
       'p99 ms',
       'errors',
       'conns',
+      'new worker sessions',
       ...(cold ? ['load ms (× floor)', 'first call ms (× floor)'] : []),
       'statuses',
     ],
@@ -127,15 +180,32 @@ export function formatTable(report: BenchReport): string {
         String(m.errors),
         (m.coordinatorConnections === null ? '-' : String(m.coordinatorConnections)) +
           (m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`),
+        sessions(m),
         ...(cold ? ['', ''] : []),
         statuses(m) + (m.note ? ` (${m.note})` : ''),
       ]);
     }
   }
   for (const row of coldRows(report.cold)) {
-    rows.push([row.name, 'cold', '', '', '', '', '', '', '', ...row.cells, row.detail]);
+    rows.push([row.name, 'cold', '', '', '', '', '', '', '', '', ...row.cells, row.detail]);
   }
   const lines = [table(rows)];
+  const byClass = classRows(report);
+  if (byClass.length > 0) {
+    lines.push(
+      '',
+      'By answer (the ceiling: by script, the answer the API would give):',
+      table([['scenario', 'level', 'answer', 'requests', 'per s', 'p50 ms', 'p99 ms'], ...byClass]),
+    );
+  }
+  const refusals = refusalRows(report);
+  if (refusals.length > 0) {
+    lines.push(
+      '',
+      'With refused orders, of the same scenario without:',
+      table([['scenario', 'level', 'answers/s', 'placed/s'], ...refusals]),
+    );
+  }
   if (report.scales.length > 0) {
     const scaleRows = [['companies', 'scenario', 'level', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors']];
     for (const s of report.scales) {
@@ -271,20 +341,42 @@ export function formatMarkdown(report: BenchReport): string {
   const lines = [
     `\`${report.command}\` — ${report.machine}; ${report.cluster}; ${String(report.settings.concurrency)} clients, ${String(report.settings.durationS)} s per level after ${String(report.settings.warmupS)} s of warm-up.${cold ? ` Cold: median of ${report.cold?.runs} fresh processes per function, NODE_OPTIONS ${report.cold?.nodeOptions ? `\`${report.cold.nodeOptions}\`` : 'unset'} as deployed.` : ''}`,
     '',
-    `| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections |${cold ? ' load ms (× floor) | first call ms (× floor) | bundle |' : ''}`,
-    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${cold ? ' ---: | ---: | ---: |' : ''}`,
+    `| scenario | level | req/s | of ceiling | p50 ms | p95 ms | p99 ms | errors | coordinator connections | new worker sessions |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of report.results) {
     for (const [level, m] of Object.entries(result.levels) as [Level, Measurement][]) {
       const share = shareOf(result, level);
       lines.push(
-        `| ${result.scenario} | ${level} | ${n0(m.requestsPerSecond)} | ${pct(share)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} | ${m.coordinatorConnections ?? '-'}${m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`} |${cold ? ' | | |' : ''}`,
+        `| ${result.scenario} | ${level} | ${n0(m.requestsPerSecond)} | ${pct(share)} | ${ms(m.latencyMs.p50)} | ${ms(m.latencyMs.p95)} | ${ms(m.latencyMs.p99)} | ${m.errors} | ${m.coordinatorConnections ?? '-'}${m.coordinatorConnectionsPeak === undefined ? '' : ` (peak ${m.coordinatorConnectionsPeak})`} | ${sessions(m)} |`,
       );
     }
   }
-  for (const row of coldRows(report.cold)) {
+  const byClass = classRows(report);
+  if (byClass.length > 0) {
     lines.push(
-      `| ${row.name} | cold |  |  |  |  |  |  |  | ${row.cells[0]} | ${row.cells[1]} | ${row.detail} |`,
+      '',
+      '| scenario | level | answer | requests | per s | p50 ms | p99 ms |',
+      '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+      ...byClass.map((r) => `| ${r.join(' | ')} |`),
+    );
+  }
+  const refusals = refusalRows(report);
+  if (refusals.length > 0) {
+    lines.push(
+      '',
+      '| with refused orders | level | answers/s of the run without | placed/s of the run without |',
+      '| --- | --- | ---: | ---: |',
+      ...refusals.map((r) => `| ${r.join(' | ')} |`),
+    );
+  }
+  const coldOnes = coldRows(report.cold);
+  if (coldOnes.length > 0) {
+    lines.push(
+      '',
+      '| function | module load ms (× floor) | first invocation ms (× floor) | bundle |',
+      '| --- | ---: | ---: | ---: |',
+      ...coldOnes.map((row) => `| ${row.name} | ${row.cells[0]} | ${row.cells[1]} | ${row.detail} |`),
     );
   }
   if (report.scales.length > 0) {

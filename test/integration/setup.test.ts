@@ -75,6 +75,7 @@ describe('setup', () => {
       '005_order_functions',
       '006_ad_stats_rollup',
       '007_api_keys',
+      '008_order_outcomes',
     ]);
   });
 });

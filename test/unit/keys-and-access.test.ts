@@ -1,9 +1,12 @@
 /**
  * A key's text and the access rules, without a database: what a key looks like, what is
- * read from it, and the answer every kind of caller gets at every access level.
+ * read from it, the answer every kind of caller gets at every access level, and how often
+ * checking a key asks the database.
  */
 import { type Access, ANONYMOUS, type Caller, permit, requireSecret } from '../../lib/auth/access';
+import { checkKey } from '../../lib/auth/api-keys';
 import { KEY_PATTERN, keyHash, keyPrefix, newKeyText, readKeyText } from '../../lib/auth/key-text';
+import { config } from '../../lib/config';
 import type { AppError } from '../../lib/errors';
 
 describe("a key's text", () => {
@@ -79,5 +82,51 @@ describe('access rules', () => {
     expect(outcomeOf(() => requireSecret(publishableOf7, 'x'))).toBe(403);
     expect(() => requireSecret(secretOf7, 'x')).not.toThrow();
     expect(() => requireSecret(operator, 'x')).not.toThrow();
+  });
+});
+
+describe('checking a key', () => {
+  /** A database that answers every key lookup with key 7, and counts the lookups. */
+  function countingDatabase() {
+    const db = {
+      lookups: 0,
+      async query() {
+        db.lookups += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { rows: [{ id: 7 }], rowCount: 1 } as never;
+      },
+    };
+    return db;
+  }
+
+  beforeAll(() => {
+    process.env.DATABASE_URL ??= 'postgres://unused@127.0.0.1:1/unused';
+  });
+
+  it('should look a key up once and then trust it for API_KEY_CACHE_SECONDS, with no round trip', async () => {
+    const database = countingDatabase();
+    const key = newKeyText(41, 'secret');
+    let now = 1_000_000;
+    const clock = () => now;
+    expect(await checkKey(key, database, clock)).toEqual({ companyId: 41, keyId: 7, kind: 'secret' });
+    for (let i = 0; i < 20; i += 1) await checkKey(key, database, clock);
+    expect(database.lookups).toBe(1);
+    now += config().API_KEY_CACHE_SECONDS * 1000 + 1;
+    await checkKey(key, database, clock);
+    expect(database.lookups).toBe(2);
+  });
+
+  it('should share one lookup among the requests that bring a new key at once', async () => {
+    const database = countingDatabase();
+    const key = newKeyText(42, 'publishable');
+    const holders = await Promise.all(Array.from({ length: 10 }, () => checkKey(key, database)));
+    expect(database.lookups).toBe(1);
+    expect(new Set(holders.map((h) => h?.keyId))).toEqual(new Set([7]));
+  });
+
+  it('should not look up text that is not a key', async () => {
+    const database = countingDatabase();
+    expect(await checkKey('ds_sk_1_short', database)).toBeUndefined();
+    expect(database.lookups).toBe(0);
   });
 });

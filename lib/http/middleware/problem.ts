@@ -71,7 +71,8 @@ export const problemHandler = (): HttpMiddleware => ({
     const requestId = requestIdOf(request);
     const { problem, headers } = toProblem(request.error, requestId, request.event.rawPath);
     if (problem.status >= 500) {
-      log.error('request failed', { requestId, status: problem.status, ...describeError(request.error) });
+      // The request id is on every line of the request already (request-log.ts).
+      log.error('request failed', { status: problem.status, ...describeError(request.error) });
     }
     request.response = problemResponse(problem, headers);
   },

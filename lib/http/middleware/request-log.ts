@@ -2,10 +2,11 @@
  * Request id and one structured log line per request: method, route, status, duration,
  * and who called (the kind of caller and the id of the company key used, never a key).
  * The id is API Gateway's, else the caller's `x-request-id`, else a new one; it is
- * returned in the `x-request-id` header and left on `request.internal.requestId`.
+ * returned in the `x-request-id` header, left on `request.internal.requestId`, and put on
+ * every line the request logs.
  */
 import { randomUUID } from 'node:crypto';
-import { log } from '../../log';
+import { log, logger } from '../../log';
 import type { HttpMiddleware, HttpMiddy } from './types';
 
 export interface RequestLogOptions {
@@ -27,7 +28,6 @@ export const requestLog = (opts: RequestLogOptions): HttpMiddleware => {
     if (response) response.headers = { ...response.headers, 'x-request-id': requestId };
     const { startedAt } = request.internal;
     log.info('request', {
-      requestId,
       method: request.event.requestContext?.http?.method,
       route: opts.route,
       status: response?.statusCode,
@@ -42,8 +42,11 @@ export const requestLog = (opts: RequestLogOptions): HttpMiddleware => {
       const gateway = request.event.requestContext?.requestId;
       // serverless-offline fills requestId with one fixed placeholder for every request.
       const fromGateway = gateway && !gateway.startsWith('offlineContext_') ? gateway : undefined;
-      request.internal.requestId = fromGateway ?? (given && CALLER_ID.test(given) ? given : randomUUID());
+      const requestId = fromGateway ?? (given && CALLER_ID.test(given) ? given : randomUUID());
+      request.internal.requestId = requestId;
       request.internal.startedAt = performance.now();
+      // Every line logged while this request runs carries its id, below the handler too.
+      logger().appendKeys({ requestId });
     },
     after: finish,
     onError: finish,

@@ -23,8 +23,10 @@ afterEach(() => jest.restoreAllMocks());
 async function logsOf<T>(work: () => Promise<T>): Promise<{ result: T; logged: string }> {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => lines.push(args.map(String).join(' '));
-  jest.spyOn(console, 'log').mockImplementation(capture);
-  jest.spyOn(console, 'error').mockImplementation(capture);
+  // Every console method: the logger writes each level through its own (debug, info, …).
+  for (const method of ['log', 'debug', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, method).mockImplementation(capture);
+  }
   const result = await work();
   return { result, logged: lines.join('\n') };
 }

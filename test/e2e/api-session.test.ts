@@ -1,13 +1,13 @@
 /**
- * The README's quick-start session, run as written. The shop is made as `npm start` makes
+ * The API guide's session (docs/api.md), run as written. The shop is made as `npm start` makes
  * it: a new database set up and given the demo seed (`--demo`), the credentials made by
  * infra/local-credentials.ts into a `.cluster/` folder, and serverless-offline serving the
- * functions with that operator token. Then every command of the README's session block
+ * functions with that operator token. Then every command of the guide's session block
  * runs, in order, in one bash in the folder that holds `.cluster/`, and each one's output
- * must be what the README shows, but for what differs from run to run: timestamps, request
+ * must be what the guide shows, but for what differs from run to run: timestamps, request
  * ids, and the random part of keys.
  *
- * README_SESSION=print prints the outputs instead of comparing them (to write the README).
+ * API_SESSION=print prints the outputs instead of comparing them (to write the guide).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,18 +18,19 @@ import { type Offline, startOffline } from '../support/offline';
 import { startThrowaway, type Throwaway } from '../support/throwaway-cluster';
 
 const root = path.join(__dirname, '../..');
-const START = '<!-- session: run by test/e2e/readme-session.test.ts -->';
+const GUIDE = 'docs/api.md';
+const START = '<!-- session: run by test/e2e/api-session.test.ts -->';
 
 interface Step {
   command: string;
   expected: string;
 }
 
-/** The session block of the README: `$ ` commands (a trailing `\` continues one), each followed by its output. */
-function sessionSteps(readme: string): Step[] {
-  const from = readme.indexOf(START);
-  if (from < 0) throw new Error(`README.md has no session block (${START})`);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(from))?.[1] ?? '';
+/** The session block of the guide: `$ ` commands (a trailing `\` continues one), each followed by its output. */
+function sessionSteps(guide: string): Step[] {
+  const from = guide.indexOf(START);
+  if (from < 0) throw new Error(`${GUIDE} has no session block (${START})`);
+  const block = /```sh\n([\s\S]*?)```/.exec(guide.slice(from))?.[1] ?? '';
   const steps: Step[] = [];
   const lines = block.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
@@ -75,14 +76,14 @@ function runSession(steps: Step[], cwd: string): string[] {
     .map((o) => o.trimEnd());
 }
 
-describe("the README's quick-start session", () => {
+describe("the API guide's session", () => {
   let scratch: Throwaway;
   let offline: Offline;
   let dir: string;
 
   beforeAll(async () => {
-    scratch = await startThrowaway({ database: 'distribushop_readme', on: process.env.DATABASE_URL });
-    dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-readme-'));
+    scratch = await startThrowaway({ database: 'distribushop_api_session', on: process.env.DATABASE_URL });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-api-session-'));
     const port = await findFreePortRange(2);
     const env = {
       ...process.env,
@@ -109,15 +110,15 @@ describe("the README's quick-start session", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should answer every command as the README shows', () => {
-    const steps = sessionSteps(readFileSync(path.join(root, 'README.md'), 'utf8'));
+  it('should answer every command as the guide shows', () => {
+    const steps = sessionSteps(readFileSync(path.join(root, GUIDE), 'utf8'));
     expect(steps.length).toBeGreaterThan(8);
     const outputs = runSession(steps, dir);
-    if (process.env.README_SESSION === 'print') {
+    if (process.env.API_SESSION === 'print') {
       process.stdout.write(steps.map((s, i) => `$ ${s.command}\n${outputs[i]}`).join('\n'));
     }
     const seen = steps.map((s, i) => ({ command: s.command, output: normalize(outputs[i] ?? '') }));
-    // The README shows the Citus cluster's health; on plain PostgreSQL that one line says so,
+    // The guide shows the Citus cluster's health; on plain PostgreSQL that one line says so,
     // and every other answer is the same.
     const onThisTier = (text: string) =>
       process.env.TEST_CITUS === '1'
