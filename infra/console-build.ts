@@ -16,7 +16,7 @@ export const distDir = path.join(webDir, 'dist');
 /** Kept in the output folder; a dot file, so the console functions never serve it. */
 const STAMP = path.join(distDir, '.inputs-sha256');
 /** What the page bundles from outside web/ (test/unit/console-api.test.ts keeps this list true). */
-export const BUNDLED_FROM_LIB = ['lib/format.ts'];
+export const BUNDLED_FROM_LIB = ['lib/format.ts', 'lib/limits.ts'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

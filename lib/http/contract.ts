@@ -10,11 +10,13 @@
  * schema's own), so a function that validates with these schemas does not bundle the
  * OpenAPI generator; only the openapi function does.
  */
+
 import type { ApiKey, NewApiKey } from '../auth/api-keys';
 import { KEY_KINDS } from '../auth/key-text';
 import type { HealthReport } from '../cluster/inspect';
 import type { ClusterStatus } from '../cluster/status';
 import { CAMPAIGN_STATES, COST_MODELS, ORDER_STATUSES, SKU_PATTERN } from '../db/catalog';
+import { MAX_ORDER_LINES, MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK } from '../limits';
 import { CURSOR_MESSAGE, type CursorKey, cursorKeys, MAX_ID, readCursor } from '../shop/cursor';
 import type * as shop from '../shop/types';
 import * as z from '../zod';
@@ -128,14 +130,6 @@ export const id = doc(
   z.lazy(() => wholeNumber(1, MAX_ID)),
   { maximum: MAX_ID },
 );
-/**
- * Money in cents. The bounds multiply within 2^53 (price × quantity × lines), so an
- * order's total is exact as a JSON number: test/unit/contract.test.ts checks it.
- */
-export const MAX_PRICE_CENTS = 1_000_000_000;
-export const MAX_QUANTITY = 10_000;
-export const MAX_ORDER_LINES = 100;
-export const MAX_STOCK = 1_000_000_000;
 const cents = z.lazy(() => wholeNumber(0, MAX_PRICE_CENTS));
 const timestamp = doc(z.string(), { format: 'date-time', example: '2026-11-24T10:00:00.000Z' });
 

@@ -5,15 +5,10 @@
  */
 import type { FieldIssue } from '../../lib/errors';
 import { ValidationError } from '../../lib/errors';
-import {
-  MAX_ORDER_LINES,
-  MAX_PRICE_CENTS,
-  MAX_QUANTITY,
-  MAX_STOCK,
-  UNSTORABLE_MESSAGE,
-} from '../../lib/http/contract';
+import { UNSTORABLE_MESSAGE } from '../../lib/http/contract';
 import { validateRequest } from '../../lib/http/middleware/validate';
 import { type RouteSpec, routes } from '../../lib/http/routes';
+import { MAX_ORDER_LINES, MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK } from '../../lib/limits';
 
 interface Parts {
   params?: Record<string, string>;

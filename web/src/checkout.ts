@@ -7,8 +7,8 @@
  */
 import type { OrderIn } from './api';
 
-/** The most of one product an order may ask for: the contract's `MAX_QUANTITY` (a unit test keeps them equal). */
-export const MAX_QUANTITY = 10_000;
+/** The most of one product an order may ask for: the contract's own limit. */
+export { MAX_QUANTITY } from '../../lib/limits';
 
 /** A checkout sent and not yet known to be placed. */
 export interface PendingCheckout {
