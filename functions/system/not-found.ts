@@ -6,7 +6,8 @@
 import { MethodNotAllowedError, RouteNotFoundError } from '../../lib/errors';
 import { httpHandler } from '../../lib/http/handler';
 import { preflight } from '../../lib/http/middleware/cors';
-import { allowedMethods, notFoundRoute } from '../../lib/http/routes';
+import { allowedMethods } from '../../lib/http/route-match';
+import { notFoundRoute } from '../../lib/http/routes';
 
 export const handler = httpHandler(notFoundRoute, async ({ method, path, headers }) => {
   const cors =

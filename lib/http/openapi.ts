@@ -9,7 +9,8 @@
 import type { Access } from '../auth/access';
 import * as z from '../zod';
 import { doc, type Schema } from './contract';
-import { documentedResponses, type RouteSpec, routes } from './routes';
+import { documentedResponses } from './documented-responses';
+import { type RouteSpec, routes } from './routes';
 
 type Json = Record<string, unknown>;
 

@@ -27,7 +27,8 @@ import { handler as clusterStatus } from '../../functions/system/cluster';
 import { handler as health } from '../../functions/system/health';
 import { handler as notFound } from '../../functions/system/not-found';
 import { handler as openapi } from '../../functions/system/openapi';
-import { type consoleRoutes, matchPath, type RouteSpec, type routes } from '../../lib/http/routes';
+import { matchPath } from '../../lib/http/route-match';
+import type { consoleRoutes, RouteSpec, routes } from '../../lib/http/routes';
 import baseEvent from '../events/http-api-v2.json';
 import { context } from './lambda';
 

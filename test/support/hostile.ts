@@ -10,7 +10,8 @@
  * round-trip as sent).
  */
 import fc from 'fast-check';
-import { allowedMethods, matchPath, type RouteSpec, routes, type Schema } from '../../lib/http/routes';
+import { allowedMethods, matchPath } from '../../lib/http/route-match';
+import { type RouteSpec, routes, type Schema } from '../../lib/http/routes';
 import type { RawRequest } from './gateway';
 
 /** Text that must never reach a log line: every generated string field may carry it. */

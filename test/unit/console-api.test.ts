@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_FROM_LIB } from '../../infra/console-build';
 import { orderIn } from '../../lib/http/contract';
-import { matchPath } from '../../lib/http/routes';
+import { matchPath } from '../../lib/http/route-match';
 import { MAX_QUANTITY } from '../../lib/limits';
 import { ApiError, createApi, describeError, type OrderIn } from '../../web/src/api';
 import {

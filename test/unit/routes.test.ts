@@ -5,8 +5,10 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handler as notFound } from '../../functions/system/not-found';
+import { documentedResponses } from '../../lib/http/documented-responses';
 import { openApiDocument } from '../../lib/http/openapi';
-import { allowedMethods, documentedResponses, type RouteSpec, routes } from '../../lib/http/routes';
+import { allowedMethods } from '../../lib/http/route-match';
+import { type RouteSpec, routes } from '../../lib/http/routes';
 import { context, httpEvent } from '../support/lambda';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };

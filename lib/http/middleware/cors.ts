@@ -8,7 +8,8 @@
  * function, which answers them with `preflight` below.
  */
 import { config } from '../../config';
-import { matchPath, notFoundRoute, type RouteSpec } from '../routes';
+import { matchPath } from '../route-match';
+import { notFoundRoute, type RouteSpec } from '../routes';
 import type { HttpMiddleware, HttpMiddy } from './types';
 
 /** Routes a browser on an allowed origin may call (the catch-all answers its preflights itself). */
