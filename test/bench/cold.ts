@@ -11,7 +11,6 @@
  * statements). Medians over the rounds; each ratio to the floor is the median of the
  * ratios of the pairs, so that a machine whose load changes moves both sides alike.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import { openBulkSession } from '../../lib/db/copy';
 import { consoleRoutes, notFoundRoute, type RouteSpec, routes } from '../../lib/http/routes';
 import { type Bundle, buildBundle, deployedEnvironment, httpFunctions, root } from '../support/bundles';
 import { httpEvent } from '../support/lambda';
+import { runProcess } from '../support/process';
 
 export interface ColdResult {
   /** The function's name in serverless.yml, or `floor`. */
@@ -241,29 +241,14 @@ interface Subject {
   samples: Sampled[];
 }
 
-function startOnce(bundle: string, event: unknown, env: Record<string, string>): Promise<Sampled> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, bundle, JSON.stringify(event)], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = output.split('\n').find((l) => l.startsWith('@cold '));
-      if (code !== 0 || !line) {
-        reject(new Error(`${path.basename(bundle)} exited ${code}:\n${output.slice(-2000)}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice('@cold '.length)) as Sampled);
-    });
+async function startOnce(bundle: string, event: unknown, env: Record<string, string>): Promise<Sampled> {
+  const { code, output } = await runProcess(process.execPath, ['-e', CHILD, bundle, JSON.stringify(event)], {
+    env,
   });
+  const line = output.split('\n').find((l) => l.startsWith('@cold '));
+  if (code !== 0 || !line)
+    throw new Error(`${path.basename(bundle)} exited ${code}:\n${output.slice(-2000)}`);
+  return JSON.parse(line.slice('@cold '.length)) as Sampled;
 }
 
 const median = (values: number[]) => {

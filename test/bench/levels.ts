@@ -6,7 +6,6 @@
  *               one connection per concurrent client (each stands for a function instance);
  *   http        serverless-offline serving the functions, driven by autocannon.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { routes } from '../../lib/http/routes';
 import { type Offline, startOffline } from '../support/offline';
+import { runProcess } from '../support/process';
 import { withDatabase } from '../support/throwaway-cluster';
 import type { InProcessJob, InProcessMessage, InProcessResult } from './in-process-worker';
 import {
@@ -126,25 +126,6 @@ function countNearEnd(run: Run): Promise<number | null> {
   return sleep(Math.max(0, run.durationS * 1000 - 500)).then(() =>
     coordinatorConnections(run.coordinatorUrl),
   );
-}
-
-function runProcess(
-  command: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 /**

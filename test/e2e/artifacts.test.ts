@@ -7,12 +7,12 @@
  * It packages in a work folder of its own (ESBUILD_WORK_FOLDER), beside the tier's
  * serverless-offline, and into a temporary directory.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { root, serverlessConfig } from '../support/bundles';
+import { runProcess } from '../support/process';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-artifacts-'));
 const workFolder = `.esbuild/artifacts-${process.pid}`;
@@ -29,39 +29,27 @@ function filesUnder(folder: string): string[] {
     .sort();
 }
 
-function packageService(out: string, home: string): Promise<string> {
+async function packageService(out: string, home: string): Promise<string> {
   // No AWS variable and a home without ~/.aws: no credentials anywhere.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'HOME'),
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      path.join(root, 'node_modules/.bin/serverless'),
-      ['package', '--stage', 'dev', '--package', out],
-      {
-        cwd: root,
-        env: {
-          ...env,
-          HOME: home,
-          ESBUILD_WORK_FOLDER: workFolder,
-          SLS_TELEMETRY_DISABLED: '1',
-          SLS_NOTIFICATIONS_MODE: 'off',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  const { code, output } = await runProcess(
+    path.join(root, 'node_modules/.bin/serverless'),
+    ['package', '--stage', 'dev', '--package', out],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        HOME: home,
+        ESBUILD_WORK_FOLDER: workFolder,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
       },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`serverless package exited ${code}:\n${output}`)),
-    );
-  });
+    },
+  );
+  if (code !== 0) throw new Error(`serverless package exited ${code}:\n${output}`);
+  return output;
 }
 
 describe('serverless package', () => {
