@@ -46,40 +46,30 @@ export interface PlaceOrderOptions {
   keyTtlHours?: number;
 }
 
-interface OrderRow {
+/**
+ * An order as the API's JSON, read back with the SQL bundle's own text builders
+ * (`distribushop_order_text` and `distribushop_order_item_text`, sql/005_order_functions.sql):
+ * the order that placing stores and replays, the one cancelling returns and the one these
+ * reads return are written by the same SQL, so their keys, order and formats cannot differ.
+ * Both tables are filtered on the tenant, so Citus sends the statement to one shard group.
+ */
+const orderTextQuery = (where: string, tail = '') =>
+  `SELECT o.id, distribushop_order_text(
+            o.id, o.company_id, o.customer_id, o.status, o.total_cents, o.currency::text,
+            coalesce(string_agg(distribushop_order_item_text(i.product_id, i.quantity, i.unit_price_cents),
+                                ',' ORDER BY i.product_id), ''),
+            o.created_at) AS json
+     FROM orders o
+     LEFT JOIN order_items i ON i.company_id = $1 AND i.company_id = o.company_id AND i.order_id = o.id
+    WHERE o.company_id = $1 AND ${where}
+    GROUP BY o.company_id, o.id ${tail}`;
+
+interface OrderText {
   id: number;
-  company_id: number;
-  customer_id: number;
-  status: Order['status'];
-  total_cents: number;
-  currency: string;
-  created_at: Date;
+  json: string;
 }
 
-interface ItemRow {
-  order_id: number;
-  product_id: number;
-  quantity: number;
-  unit_price_cents: number;
-}
-
-const ORDER_COLUMNS = 'id, company_id, customer_id, status, total_cents, currency, created_at';
-
-// The same keys, order and formats as distribushop_order_json() in the SQL bundle.
-const toOrder = (r: OrderRow, items: ItemRow[]): Order => ({
-  id: r.id,
-  companyId: r.company_id,
-  customerId: r.customer_id,
-  status: r.status,
-  totalCents: r.total_cents,
-  currency: r.currency,
-  items: items.map((i) => ({
-    productId: i.product_id,
-    quantity: i.quantity,
-    unitPriceCents: i.unit_price_cents,
-  })),
-  createdAt: r.created_at.toISOString(),
-});
+const toOrder = (row: OrderText): Order => JSON.parse(row.json) as Order;
 
 /** Merges duplicate product lines and orders them by product id: the order stock is locked in. */
 export function normalizeItems(items: OrderIn['items']): { productId: number; quantity: number }[] {
@@ -208,34 +198,14 @@ export async function placeOrder(
   return placedOrder((rows[0] as { placed: PlaceOrderOutcome }).placed);
 }
 
-async function loadItems(
-  db: Queryable,
-  companyId: number,
-  orderIds: number[],
-): Promise<Map<number, ItemRow[]>> {
-  const byOrder = new Map<number, ItemRow[]>();
-  if (orderIds.length === 0) return byOrder;
-  const { rows } = await db.query<ItemRow>(
-    `SELECT order_id, product_id, quantity, unit_price_cents FROM order_items
-      WHERE company_id = $1 AND order_id = ANY($2::bigint[]) ORDER BY order_id, product_id`,
-    [companyId, orderIds],
-  );
-  for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row]);
-  return byOrder;
-}
-
 export async function getOrder(
   companyId: number,
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { rows } = await database.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE company_id = $1 AND id = $2`,
-    [companyId, orderId],
-  );
+  const { rows } = await database.query<OrderText>(orderTextQuery('o.id = $2'), [companyId, orderId]);
   if (!rows[0]) throw new NotFoundError(`Order ${orderId} does not exist in company ${companyId}`);
-  const items = await loadItems(database, companyId, [orderId]);
-  return toOrder(rows[0], items.get(orderId) ?? []);
+  return toOrder(rows[0]);
 }
 
 /**
@@ -262,23 +232,10 @@ export async function listCustomerOrders(
   database: Queryable = db(),
 ): Promise<Page<Order>> {
   const before = decodeCursor(opts.cursor, cursorKeys.customerOrders)?.[0] ?? null;
-  const { rows } = await database.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders
-      WHERE company_id = $1 AND customer_id = $2 AND ($3::bigint IS NULL OR id < $3)
-      ORDER BY id DESC LIMIT $4`,
+  const { rows } = await database.query<OrderText>(
+    orderTextQuery('o.customer_id = $2 AND ($3::bigint IS NULL OR o.id < $3)', 'ORDER BY o.id DESC LIMIT $4'),
     [companyId, customerId, before, opts.limit + 1],
   );
   if (rows.length === 0 && before === null) await assertCustomer(database, companyId, customerId);
-  const pageRows = rows.slice(0, opts.limit);
-  const items = await loadItems(
-    database,
-    companyId,
-    pageRows.map((r) => r.id),
-  );
-  return toPage(
-    rows,
-    opts.limit,
-    (r) => toOrder(r, items.get(r.id) ?? []),
-    (r) => [r.id],
-  );
+  return toPage(rows, opts.limit, toOrder, (r) => [r.id]);
 }

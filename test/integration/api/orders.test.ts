@@ -4,7 +4,9 @@ import { handler as getOrder } from '../../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../../functions/orders/list-by-customer';
 import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { handler as getProduct } from '../../../functions/products/get';
+import { orderOut } from '../../../lib/http/contract';
 import { routes } from '../../../lib/http/routes';
+import { NEW_ORDER_IDS, normalizeItems, PLACE_ORDER_CALL } from '../../../lib/shop/orders';
 import type { Order, Page, Product } from '../../../lib/shop/types';
 import { authorization } from '../../support/credentials';
 import { closeDb, query } from '../../support/db';
@@ -330,6 +332,85 @@ describe('stock under concurrency', () => {
     );
     expect(replies.every((r) => r.status === 201)).toBe(true);
     expect(await stockOf(company.id, a.id)).toBe(34);
+  });
+});
+
+describe("one order's JSON", () => {
+  /** The raw body a handler answers for the route. */
+  async function bodyOf(
+    handler: typeof getOrder,
+    route: (typeof routes)[keyof typeof routes],
+    params: Record<string, number>,
+  ): Promise<string> {
+    const headers = await authorization('secret', params.companyId);
+    const result = await handler(httpEvent(route, { params, headers }), context);
+    return String(result.body);
+  }
+
+  it('should be the same text when placed, replayed, read, listed and cancelled', async () => {
+    const company = await newCompany();
+    const mug = await newProduct(company.id, { priceCents: 1250, stock: 5 });
+    const tea = await newProduct(company.id, { priceCents: 499, stock: 10 });
+    const event = httpEvent(routes.placeOrder, {
+      params: { companyId: company.id },
+      headers: { 'idempotency-key': randomUUID(), ...(await authorization('publishable', company.id)) },
+      body: {
+        customer: { email: 'json@example.com', name: 'J' },
+        items: [
+          { productId: tea.id, quantity: 2 },
+          { productId: mug.id, quantity: 1 },
+        ],
+      },
+    });
+    const placed = String((await placeOrderHandler(event, context)).body);
+    const order = JSON.parse(placed) as Order;
+    // Exactly the contract's fields, in its order, and valid by it.
+    expect(Object.keys(order)).toEqual(Object.keys(orderOut._zod.def.getter()._zod.def.shape));
+    expect(orderOut.safeParse(order).success).toBe(true);
+    const params = { companyId: company.id, orderId: order.id };
+    expect(await bodyOf(getOrder, routes.getOrder, params)).toBe(placed);
+    const listed = JSON.parse(
+      await bodyOf(listCustomerOrders, routes.listCustomerOrders, {
+        companyId: company.id,
+        customerId: order.customerId,
+      }),
+    ) as Page<Order>;
+    expect(JSON.stringify(listed.items)).toBe(`[${placed}]`);
+    const cancelled = await bodyOf(cancelOrder, routes.cancelOrder, params);
+    expect(cancelled).toBe(placed.replace('"status":"placed"', '"status":"cancelled"'));
+  });
+
+  it("should hold the order function's items to normalizeItems: duplicates merged, by product id", async () => {
+    const company = await newCompany();
+    const products = await Promise.all([1, 2, 3].map(() => newProduct(company.id, { stock: 50 })));
+    const [a, b, c] = products.map((p) => p.id) as [number, number, number];
+    const lines = [
+      { productId: c, quantity: 2 },
+      { productId: a, quantity: 1 },
+      { productId: c, quantity: 3 },
+      { productId: b, quantity: 4 },
+      { productId: a, quantity: 5 },
+    ];
+    const { rows: ids } = await query<{ order_id: number; customer_id: number }>(NEW_ORDER_IDS, [true]);
+    // The raw lines, as a caller that did not normalize them would pass them.
+    const { rows } = await query<{ placed: { status: string; response: string } }>(PLACE_ORDER_CALL, [
+      company.id,
+      randomUUID(),
+      'hash',
+      24,
+      ids[0]?.order_id,
+      null,
+      ids[0]?.customer_id,
+      'raw@example.com',
+      'R',
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+    ]);
+    expect(rows[0]?.placed.status).toBe('placed');
+    const placed = JSON.parse(rows[0]?.placed.response ?? '{}') as Order;
+    expect(placed.items.map(({ productId, quantity }) => ({ productId, quantity }))).toEqual(
+      normalizeItems(lines),
+    );
   });
 });
 
