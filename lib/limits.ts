@@ -1,6 +1,6 @@
 /**
  * The API's numeric limits, in one module without zod, so that the console's page imports
- * the same values the contract validates with (lib/http/contract.ts) and bundles nothing else.
+ * the same values the contract validates with (lib/http/contract/) and bundles nothing else.
  *
  * Money in cents. The bounds multiply within 2^53 (price × quantity × lines), so an
  * order's total is exact as a JSON number: test/unit/contract.test.ts checks it.

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas with zod's
  * own JSON Schema conversion (`z.toJSONSchema`, which zod/mini has): each route's path,
  * query and header schemas become its parameters, its body and responses their schemas,
- * and every schema registered with an `id` (lib/http/contract.ts, `doc()`) a component
+ * and every schema registered with an `id` (lib/http/contract/, `doc()`) a component
  * that the others reference. Only the openapi function imports this module, so only its
  * bundle carries the conversion.
  */

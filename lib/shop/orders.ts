@@ -53,16 +53,21 @@ export interface PlaceOrderOptions {
  * reads return are written by the same SQL, so their keys, order and formats cannot differ.
  * Both tables are filtered on the tenant, so Citus sends the statement to one shard group.
  */
-const orderTextQuery = (where: string, tail = '') =>
-  `SELECT o.id, distribushop_order_text(
-            o.id, o.company_id, o.customer_id, o.status, o.total_cents, o.currency::text,
-            coalesce(string_agg(distribushop_order_item_text(i.product_id, i.quantity, i.unit_price_cents),
-                                ',' ORDER BY i.product_id), ''),
-            o.created_at) AS json
-     FROM orders o
-     LEFT JOIN order_items i ON i.company_id = $1 AND i.company_id = o.company_id AND i.order_id = o.id
-    WHERE o.company_id = $1 AND ${where}
-    GROUP BY o.company_id, o.id ${tail}`;
+const ORDER_TEXT = `SELECT o.id, distribushop_order_text(
+           o.id, o.company_id, o.customer_id, o.status, o.total_cents, o.currency::text,
+           coalesce(string_agg(distribushop_order_item_text(i.product_id, i.quantity, i.unit_price_cents),
+                               ',' ORDER BY i.product_id), ''),
+           o.created_at) AS json
+    FROM orders o
+    LEFT JOIN order_items i ON i.company_id = $1 AND i.company_id = o.company_id AND i.order_id = o.id`;
+
+const ORDER_BY_ID = `${ORDER_TEXT}
+   WHERE o.company_id = $1 AND o.id = $2
+   GROUP BY o.company_id, o.id`;
+
+const CUSTOMER_ORDERS = `${ORDER_TEXT}
+   WHERE o.company_id = $1 AND o.customer_id = $2 AND ($3::bigint IS NULL OR o.id < $3)
+   GROUP BY o.company_id, o.id ORDER BY o.id DESC LIMIT $4`;
 
 interface OrderText {
   id: number;
@@ -203,7 +208,7 @@ export async function getOrder(
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { rows } = await database.query<OrderText>(orderTextQuery('o.id = $2'), [companyId, orderId]);
+  const { rows } = await database.query<OrderText>(ORDER_BY_ID, [companyId, orderId]);
   if (!rows[0]) throw new NotFoundError(`Order ${orderId} does not exist in company ${companyId}`);
   return toOrder(rows[0]);
 }
@@ -232,10 +237,12 @@ export async function listCustomerOrders(
   database: Queryable = db(),
 ): Promise<Page<Order>> {
   const before = decodeCursor(opts.cursor, cursorKeys.customerOrders)?.[0] ?? null;
-  const { rows } = await database.query<OrderText>(
-    orderTextQuery('o.customer_id = $2 AND ($3::bigint IS NULL OR o.id < $3)', 'ORDER BY o.id DESC LIMIT $4'),
-    [companyId, customerId, before, opts.limit + 1],
-  );
+  const { rows } = await database.query<OrderText>(CUSTOMER_ORDERS, [
+    companyId,
+    customerId,
+    before,
+    opts.limit + 1,
+  ]);
   if (rows.length === 0 && before === null) await assertCustomer(database, companyId, customerId);
   return toPage(rows, opts.limit, toOrder, (r) => [r.id]);
 }

@@ -1,6 +1,6 @@
 /**
  * What the shop's services take and return: plain types, JSON-ready (camelCase, money in
- * integer cents, times as ISO 8601 UTC strings). The HTTP contract (lib/http/contract.ts)
+ * integer cents, times as ISO 8601 UTC strings). The HTTP contract (lib/http/contract/)
  * validates requests into these types and is checked against them at compile time.
  */
 import type { CampaignState, CostModel, OrderStatus } from '../db/catalog';

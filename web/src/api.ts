@@ -1,7 +1,7 @@
 /**
  * The API as the console calls it: same origin, relative paths, JSON. Every request and
  * response type comes from the zod schemas the handlers validate with
- * (lib/http/contract.ts), imported as types only, so nothing of the server is bundled
+ * (lib/http/contract/), imported as types only, so nothing of the server is bundled
  * and a change to the contract that the page does not follow fails `npm run typecheck`.
  * test/unit/console-api.test.ts checks each call against the route table.
  */
