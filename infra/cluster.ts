@@ -33,7 +33,7 @@ import {
 } from './local-cluster';
 
 const USAGE = `usage: npm run cluster -- COMMAND
-  start | stop [--destroy] | url | env               the local cluster
+  start [--ha] | stop [--destroy] | url | env        the local cluster (--ha: Patroni primary + standby per group)
   status [--json]                                    nodes, shards, sizes, tables, largest tenants, rebalance (any DATABASE_URL)
   add-worker [--wait]                                one more local worker, registered, shards rebalanced onto it
   stop-node NAME | start-node NAME                   stop or start one local node (worker2, coordinator)
@@ -45,7 +45,7 @@ const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(s
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...flags] = argv;
-  const options = clusterOptions(loadLocalClusterConfig());
+  const options = clusterOptions(loadLocalClusterConfig(), flags.includes('--ha') ? { ha: true } : {});
   switch (command) {
     case 'start': {
       const state = await startCluster(options);

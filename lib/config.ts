@@ -213,6 +213,10 @@ const localClusterSettings = () => ({
     ),
   ),
   CLUSTER_FAST: setting('1 turns fsync off: for throwaway clusters only', flag()),
+  CLUSTER_HA: setting(
+    '1 starts the high-availability mode: each group a Patroni primary with a synchronous standby, etcd, HAProxy',
+    flag(),
+  ),
   CLUSTER_USER: setting(
     'When run as root, the unprivileged user the servers run as',
     z._default(nonEmpty(), 'postgres'),

@@ -74,11 +74,14 @@ export function psqlBinary(pgBin: string): string {
   return existsSync(path.join(pgBin, 'psql')) ? path.join(pgBin, 'psql') : 'psql';
 }
 
-/** PgBouncer's binary, on `searchPath` or where Debian installs it; null when it is not installed. */
-export function findPgBouncer(searchPath: string = process.env.PATH ?? ''): string | null {
-  const dirs = [...searchPath.split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
+/** A program (`pgbouncer`, `patroni`), on `searchPath` or where Debian installs it; null when it is not installed. */
+export function findProgram(name: string, searchPath: string = process.env.PATH ?? ''): string | null {
+  const dirs = [...searchPath.split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin'];
   for (const dir of dirs) {
-    if (dir && existsSync(path.join(dir, 'pgbouncer'))) return path.join(dir, 'pgbouncer');
+    if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
   }
   return null;
 }
+
+/** PgBouncer's binary; null when it is not installed. */
+export const findPgBouncer = (searchPath?: string): string | null => findProgram('pgbouncer', searchPath);

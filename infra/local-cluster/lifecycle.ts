@@ -6,8 +6,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { giveTo, type ServerAccount, serverAccount } from './account';
-import { findPgBin, installedCitusVersion, pgMajorVersion } from './binaries';
+import { findPgBin, findProgram, installedCitusVersion, pgMajorVersion } from './binaries';
 import { thawNode } from './faults';
+import { haPortCount, haProcesses, planHa, startHa, stopHa } from './ha';
 import { ensureDatabase, initNode, nodeRunning, startNode, stopNode } from './nodes';
 import type { ClusterOptions } from './options';
 import { startPooler, stopPooler } from './pooler';
@@ -26,6 +27,24 @@ async function plan(options: ClusterOptions, account: ServerAccount): Promise<Cl
     throw new Error(`CLUSTER_CITUS=on but the citus extension is not installed for ${pgBin}`);
   }
   const citus = citusVersion !== null;
+  if (options.ha) {
+    if (!citus)
+      throw new Error(`the high-availability mode needs Citus, which is not installed for ${pgBin}`);
+    await requireHaPrograms();
+    const port = options.port === 0 ? await findFreePortRange(haPortCount(options.workers)) : options.port;
+    return {
+      dir: options.dir,
+      pgBin,
+      pgVersion: await pgMajorVersion(pgBin),
+      citus,
+      citusVersion,
+      user: account.name,
+      database: options.database,
+      coordinator: { name: 'coordinator', host: LOOPBACK, port },
+      workers: [],
+      ha: planHa(port, options.workers),
+    };
+  }
   const nodeCount = citus ? options.workers + 1 : 1;
   const port = options.port === 0 ? await findFreePortRange(nodeCount) : options.port;
   return {
@@ -54,17 +73,10 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   const logs = path.join(state.dir, 'logs');
   await mkdir(logs, { recursive: true });
   await giveTo(account, state.dir, logs);
-  for (const node of allNodes(state)) {
-    if (!(await nodeRunning(state, account, node)) && !(await portIsFree(node.port))) {
-      throw new Error(
-        `Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`,
-      );
-    }
-  }
-  for (const node of allNodes(state)) await initNode(state, account, node, options.fast, options.log);
-  await writeState(state);
-  for (const node of allNodes(state)) await startNode(state, account, node, options.log);
-  await Promise.all(allNodes(state).map((node) => ensureDatabase(state, account, node)));
+  if (state.ha) {
+    await writeState(state);
+    await startHa(state, state.ha, account, { fast: options.fast, log: options.log });
+  } else await startNodes(state, account, options);
   await startPooler(state, account, {
     mode: options.pooler,
     port: options.poolerPort,
@@ -76,6 +88,35 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   return state;
 }
 
+/** The plain mode's nodes: each one server, made, started and given the database. */
+async function startNodes(
+  state: ClusterState,
+  account: ServerAccount,
+  options: ClusterOptions,
+): Promise<void> {
+  for (const node of allNodes(state)) {
+    if (!(await nodeRunning(state, account, node)) && !(await portIsFree(node.port))) {
+      throw new Error(
+        `Port ${node.port} for ${node.name} is taken by another process; set CLUSTER_PORT to another base port`,
+      );
+    }
+  }
+  for (const node of allNodes(state)) await initNode(state, account, node, options.fast, options.log);
+  await writeState(state);
+  for (const node of allNodes(state)) await startNode(state, account, node, options.log);
+  await Promise.all(allNodes(state).map((node) => ensureDatabase(state, account, node)));
+}
+
+/** Patroni, etcd and HAProxy, which the high-availability mode runs, or what to install. */
+async function requireHaPrograms(): Promise<void> {
+  const missing = ['patroni', 'etcd', 'haproxy'].filter((program) => !findProgram(program));
+  if (missing.length > 0) {
+    throw new Error(
+      `the high-availability mode needs ${missing.join(', ')} (Debian: apt-get install patroni etcd-server haproxy)`,
+    );
+  }
+}
+
 /** Stops every node (and PgBouncer); with `destroy`, deletes the cluster's directory too. */
 export async function stopCluster(
   dir: string,
@@ -84,6 +125,7 @@ export async function stopCluster(
   const state = await readState(dir);
   if (state) {
     await stopPooler(state, opts.log);
+    if (state.ha) await stopHa(state, state.ha, opts.log);
     const account = await serverAccount(state.user);
     // A frozen node would never finish a fast shutdown, nor would a node whose backends
     // wait on a frozen one: thaw them all first.
@@ -103,6 +145,7 @@ export async function localProcesses(
 ): Promise<{ state: ClusterState; nodes: NodeProcess[] } | null> {
   const state = await readState(dir);
   if (!state) return null;
+  if (state.ha) return { state, nodes: await haProcesses(state, state.ha) };
   const account = await serverAccount(state.user);
   const nodes = await Promise.all(
     allNodes(state).map(async (n) => ({ ...n, running: await nodeRunning(state, account, n) })),
@@ -121,6 +164,7 @@ export async function addWorker(
 ): Promise<{ state: ClusterState; node: NodeAddress }> {
   const state = await requireState(dir);
   if (!state.citus) throw new Error('the local cluster is plain PostgreSQL (no Citus): it has no workers');
+  if (state.ha) throw new Error('adding a worker group to the high-availability mode is not supported yet');
   const account = await serverAccount(state.user);
   let port = Math.max(...allNodes(state).map((n) => n.port)) + 1;
   while (!(await portIsFree(port))) port += 1;

@@ -28,6 +28,8 @@ export interface ClusterOptions {
   pgBin?: string;
   /** When run as root, the unprivileged user the servers run as. */
   user: string;
+  /** Every group a Patroni primary with a synchronous standby, etcd and HAProxy (ha.ts). */
+  ha: boolean;
   /** Print progress lines. */
   log: (line: string) => void;
 }
@@ -60,6 +62,7 @@ export function clusterOptions(
     },
     pgBin: settings.PG_BIN,
     user: settings.CLUSTER_USER,
+    ha: settings.CLUSTER_HA,
     log: (line) => console.log(line),
     ...overrides,
   };

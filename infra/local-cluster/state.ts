@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HaState } from './ha';
 
 const STATE_FILE = 'cluster.json';
 
@@ -33,6 +34,12 @@ export interface ClusterState {
   pooler?: NodeAddress | null;
   /** Why there is no pooler, in words for people. */
   poolerNote?: string;
+  /**
+   * The high-availability mode's Patroni members and etcd (ha.ts); absent in the plain
+   * mode. Then `coordinator` is HAProxy's address, which reaches the coordinator group's
+   * primary, and `workers` is empty: Patroni registers each worker group's primary.
+   */
+  ha?: HaState;
 }
 
 export async function readState(dir: string): Promise<ClusterState | null> {
