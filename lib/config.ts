@@ -10,14 +10,31 @@
 import * as z from './zod';
 
 /**
- * A setting: its schema, with what it is for as its description (in zod's registry, where
- * a generated list of the settings reads it; test/unit/config.test.ts requires one for
- * every setting).
+ * What docs/configuration.md says of a setting besides what its checks say (its default,
+ * its range, its list of values), kept in zod's registry with its schema, where
+ * infra/docs/configuration.ts reads it (`npm run docs:config`).
  */
-const setting = <T extends z.ZodMiniType>(description: string, schema: T): T => {
-  z.globalRegistry.add(schema, { description });
+export interface SettingMeta {
+  /** What the setting is for (test/unit/config.test.ts requires one for every setting). */
+  description: string;
+  /** What leaving an optional setting unset means, where that is more than nothing. */
+  unset?: string;
+  /** What it accepts, in words, where its check is a pattern or a transform. */
+  values?: string;
+}
+
+/** Adds `meta` to what zod's registry holds of `schema`. */
+const withMeta = <T extends z.ZodMiniType>(schema: T, meta: Partial<SettingMeta>): T => {
+  z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...meta });
   return schema;
 };
+
+/** A setting: its schema, with what it is for as its description and, where needed, the rest of its meta. */
+const setting = <T extends z.ZodMiniType>(
+  description: string,
+  schema: T,
+  meta: Omit<SettingMeta, 'description'> = {},
+): T => withMeta(schema, { ...meta, description });
 
 /** A whole number from min to max, `fallback` when unset; `message` (when given) for any bad value. */
 const intFromEnv = (fallback: number, min: number, max: number, message?: string) =>
@@ -28,36 +45,49 @@ const intFromEnv = (fallback: number, min: number, max: number, message?: string
     fallback,
   );
 
+/** 1 or true, 0 or false; unset is false. */
 const flag = () =>
   z.pipe(
     z.optional(z.enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })),
     z.transform((v) => v === '1' || v === 'true'),
   );
 
-const postgresUrl = () =>
-  z.string().check(z.trim(), z.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'));
+/** A postgres:// URL; `missing`, when given, is the message for none at all. */
+const postgresUrl = (missing?: string) =>
+  withMeta(
+    z
+      .string(missing === undefined ? undefined : { error: missing })
+      .check(z.trim(), z.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+    { values: 'a `postgres://` URL' },
+  );
 
 const hostPort = () => z.string().check(z.trim(), z.regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port'));
 
-/** A comma-separated list; `problem` says why an item is refused, or nothing for a good one. */
-const list = (problem: (item: string) => string | undefined) =>
-  z.pipe(
-    z.optional(z.string()),
-    z.transform((v: string | undefined, ctx) => {
-      const items = (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const item of items) {
-        const message = problem(item);
-        if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: v });
-      }
-      return items;
-    }),
+/**
+ * A comma-separated list of what `values` describes; `problem` says why an item is refused,
+ * or nothing for a good one.
+ */
+const list = (values: string, problem: (item: string) => string | undefined) =>
+  withMeta(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v: string | undefined, ctx) => {
+        const items = (v ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const item of items) {
+          const message = problem(item);
+          if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: v });
+        }
+        return items;
+      }),
+    ),
+    { values },
   );
 
-/** Text that must not be empty once trimmed. */
-const nonEmpty = () => z.string().check(z.trim(), z.minLength(1));
+/** Text that must not be empty once trimmed: what `values` describes (a folder, a name). */
+const nonEmpty = (values: string) => withMeta(z.string().check(z.trim(), z.minLength(1)), { values });
 
 /**
  * The bounds of a function's connection that cannot travel as startup parameters through a
@@ -65,7 +95,7 @@ const nonEmpty = () => z.string().check(z.trim(), z.minLength(1));
  */
 const connectionBoundsSettings = () => ({
   DB_STATEMENT_TIMEOUT_MS: setting(
-    'Bounds every statement of a request, lock waits and a hung worker included, then 503 (ms)',
+    'Bounds every statement of a request (ms), lock waits and a hung worker included, then 503; a server that stops answering is given up 2 s later',
     intFromEnv(2_500, 100, 3_600_000),
   ),
   DB_NODE_CONNECT_TIMEOUT_MS: setting(
@@ -77,13 +107,8 @@ const connectionBoundsSettings = () => ({
 /** The database every function connects to: the Citus coordinator. */
 const databaseSettings = () => ({
   DATABASE_URL: setting(
-    'The Citus coordinator the functions connect to, postgres://user@host:port/db',
-    z.pipe(
-      z.string({
-        error: 'is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)',
-      }),
-      postgresUrl(),
-    ),
+    'The Citus coordinator the functions connect to, `postgres://user@host:port/db` (through PgBouncer, when there is one)',
+    postgresUrl('is required: the connection URL of the Citus coordinator (postgres://user@host:port/db)'),
   ),
   DB_POOL_MAX: setting(
     // One: a Lambda instance serves one request at a time, and every instance holds its own,
@@ -101,21 +126,24 @@ const databaseSettings = () => ({
 
 /** The HTTP functions. */
 const httpSettings = () => ({
-  MAX_BODY_BYTES: setting('Larger request bodies get 413', intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024)),
+  MAX_BODY_BYTES: setting(
+    'Larger request bodies get 413, before anything parses them',
+    intFromEnv(64 * 1024, 1024, 6 * 1024 * 1024),
+  ),
   MAX_HEADER_BYTES: setting(
     "Larger request headers, names and values together, get 431 (API Gateway's own limit is 10 KiB)",
     intFromEnv(8 * 1024, 1024, 64 * 1024),
   ),
   IDEMPOTENCY_TTL_HOURS: setting(
-    'How long an Idempotency-Key is remembered; after that the same key is a new request',
+    'How long an `Idempotency-Key` is remembered; after that the same key is a new request',
     intFromEnv(24, 1, 24 * 30),
   ),
   ADMIN_TOKEN: setting(
-    "The operator's bearer token (POST /companies, GET /cluster, any company's keys), 16 characters or more; with neither it nor ADMIN_TOKEN_PARAMETER, operator routes are closed (401)",
+    "The operator's bearer token (POST /companies, GET /cluster, any company's keys); with neither it nor ADMIN_TOKEN_PARAMETER, operator routes are closed (401)",
     z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   ),
   ADMIN_TOKEN_PARAMETER: setting(
-    'On AWS: the SSM Parameter Store SecureString that holds the operator token, read on first use and kept for ADMIN_TOKEN_CACHE_SECONDS; ADMIN_TOKEN wins when both are set',
+    'On AWS: the SSM Parameter Store SecureString that holds the operator token, read on first use and kept for ADMIN_TOKEN_CACHE_SECONDS; ADMIN_TOKEN wins when both are set. `serverless.yml` sets `/distribushop/<stage>/admin-token` on a deployed stage',
     z.optional(
       z
         .string()
@@ -127,79 +155,92 @@ const httpSettings = () => ({
           ),
         ),
     ),
+    { values: 'an SSM parameter name, `/...`' },
   ),
   ADMIN_TOKEN_CACHE_SECONDS: setting(
     'How long an instance keeps the token read from ADMIN_TOKEN_PARAMETER: a rotated token is seen within this time',
     intFromEnv(900, 0, 86_400),
   ),
   API_KEY_CACHE_SECONDS: setting(
-    'How long an instance trusts a company key it has checked (0 to 30): every instance refuses a revoked key within this time, the one that revoked it at once; 0 checks every request',
+    'How long an instance trusts a company key it has checked: every instance refuses a revoked key within this time, the one that revoked it at once; 0 checks every request',
     intFromEnv(30, 0, 30, 'must be a whole number of seconds from 0 to 30'),
   ),
   CORS_ORIGINS: setting(
-    'Origins whose pages may call the public and storefront routes, as https://shop.example.com,https://www.example.com; unset: no cross-origin calls',
-    list((origin) =>
+    'Origins whose pages may call the public and storefront routes',
+    list('origins, as `https://shop.example.com,https://www.example.com`', (origin) =>
       /^https?:\/\/[^/\s]+$/.test(origin)
         ? undefined
         : `"${origin}" is not an origin such as https://shop.example.com`,
     ),
+    { unset: 'no cross-origin calls' },
   ),
   CONSOLE_DIR: setting(
-    "The console's build (web/dist) the console functions serve; default: the nearest one above the code",
-    z.optional(nonEmpty()),
+    "The console's build (`web/dist`), which the console functions serve under `/console`",
+    z.optional(nonEmpty('a folder')),
+    { unset: 'the nearest `web/dist` above the working directory, then above the code' },
   ),
 });
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 const logSettings = () => ({
-  LOG_LEVEL: setting('debug, info, warn, error or silent', z._default(z.enum(LOG_LEVELS), 'info')),
+  LOG_LEVEL: setting(
+    'The functions log one JSON line per request at `info`; the command lines that print a summary (`cluster`, `setup`, `maintenance`, `tenant`) log at `error` when it is unset',
+    z._default(z.enum(LOG_LEVELS), 'info'),
+  ),
 });
 
 /** Cluster setup (the setup function, `npm run setup`, `./init.sh`). */
 const setupSettings = () => ({
   WORKER_HOSTS: setting(
-    'Workers to register, as host:port,host:port',
-    list((item) => (hostPort().safeParse(item).success ? undefined : `"${item}" is not host:port`)),
+    'Workers to register',
+    list('`host:port,host:port`', (item) =>
+      hostPort().safeParse(item).success ? undefined : `"${item}" is not host:port`,
+    ),
   ),
   WORKER_SERVICE: setting(
     "A DNS name that resolves to every worker (docker compose's `worker` service)",
-    z.optional(nonEmpty()),
+    z.optional(nonEmpty('a DNS name')),
   ),
   WORKER_PORT: setting('The port of the workers WORKER_SERVICE resolves to', intFromEnv(5432, 1, 65535)),
   EXPECTED_WORKERS: setting(
-    'How many active workers setup must find; default: as many as were configured',
+    'How many active workers setup must find',
     z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000))),
+    { unset: 'as many as were configured' },
   ),
   SETUP_WAIT_SECONDS: setting('How long setup waits for the coordinator', intFromEnv(60, 0, 3600)),
   WORKER_WAIT_SECONDS: setting(
-    'How long setup waits for each configured worker to answer before it names it and stops',
+    'How long setup waits for each configured worker to answer (for all of them at once) before it names it and stops',
     intFromEnv(10, 0, 3600),
   ),
   SETUP_REBALANCE: setting(
     "`auto`: after workers are added, setup starts Citus's background rebalancer; `off`: it only says one is needed",
     z._default(z.enum(['auto', 'off'], { error: 'must be auto or off' }), 'auto'),
   ),
-  SQL_DIR: setting(
-    "The SQL bundle's folder; default: the `sql/` folder nearest the code",
-    z.optional(nonEmpty()),
-  ),
+  SQL_DIR: setting("The SQL bundle's folder", z.optional(nonEmpty('a folder')), {
+    unset: 'the `sql/` folder nearest the code',
+  }),
   COORDINATOR_URL: setting(
     "The coordinator as the workers reach it, when that differs from DATABASE_URL's host",
     z.optional(postgresUrl()),
+    { unset: '`DATABASE_URL`' },
   ),
 });
+
+/** The coordinator's port of the local cluster; worker i listens on this + i. */
+const DEFAULT_CLUSTER_PORT = 9700;
 
 /** The local cluster launcher (`npm run cluster`, the test tiers). */
 const localClusterSettings = () => ({
   CLUSTER_DIR: setting(
-    "One directory for every node's data, logs and `cluster.json`; default `.cluster/`",
-    z.optional(nonEmpty()),
+    "One directory for every node's data, logs and `cluster.json`",
+    z.optional(nonEmpty('a folder')),
+    { unset: '`.cluster/`' },
   ),
   CLUSTER_WORKERS: setting('Number of workers', intFromEnv(4, 1, 32, 'must be a whole number from 1 to 32')),
   CLUSTER_PORT: setting(
     'Coordinator port; worker i listens on port + i; 0 picks a free range',
-    intFromEnv(9700, 0, 65000, 'must be a port number'),
+    intFromEnv(DEFAULT_CLUSTER_PORT, 0, 65000, 'must be a port number'),
   ),
   CLUSTER_CITUS: setting(
     '`auto` uses Citus when installed, `on` requires it, `off` starts plain PostgreSQL',
@@ -211,46 +252,55 @@ const localClusterSettings = () => ({
       z.string().check(z.regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lowercase name')),
       'distribushop',
     ),
+    { values: 'a plain lowercase name' },
   ),
-  CLUSTER_FAST: setting('1 turns fsync off: for throwaway clusters only', flag()),
+  CLUSTER_FAST: setting('1 or true turns fsync off: for throwaway clusters only', flag()),
   CLUSTER_HA: setting(
-    '1 starts the high-availability mode: each group a Patroni primary with a synchronous standby, etcd, HAProxy',
+    '1 or true starts the high-availability mode: each Citus group a Patroni primary with a synchronous standby, with etcd and HAProxy (docs/operations.md)',
     flag(),
   ),
   CLUSTER_USER: setting(
     'When run as root, the unprivileged user the servers run as',
-    z._default(nonEmpty(), 'postgres'),
+    z._default(nonEmpty('a user name'), 'postgres'),
   ),
   CLUSTER_POOLER: setting(
     'PgBouncer in front of the coordinator: `auto` when installed, `on` requires it, `off` never',
     z._default(z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }), 'auto'),
   ),
   CLUSTER_POOLER_PORT: setting(
-    "PgBouncer's port; default the coordinator's port - 1 (a free one for a cluster on free ports)",
+    "PgBouncer's port",
     z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65535))),
+    {
+      unset: `the coordinator's port − 1 (${DEFAULT_CLUSTER_PORT - 1}), or a free one for a cluster on free ports`,
+    },
   ),
-  PG_BIN: setting(
-    'The PostgreSQL server binaries; default `pg_config --bindir`, then the usual locations',
-    z.optional(nonEmpty()),
-  ),
+  PG_BIN: setting('The PostgreSQL server binaries', z.optional(nonEmpty('a folder')), {
+    unset: '`pg_config --bindir`, then the usual install locations',
+  }),
   // The connection bounds the launcher's PgBouncer sets for the functions.
   ...connectionBoundsSettings(),
 });
 
 /** The benchmark (`npm run bench`): a running cluster to measure instead of a throwaway one. */
 const benchSettings = () => ({
-  DATABASE_URL: setting('A running cluster to measure instead of a throwaway one', z.optional(postgresUrl())),
+  DATABASE_URL: setting('A running cluster to measure', z.optional(postgresUrl()), {
+    unset: 'a throwaway local cluster',
+  }),
   FUNCTIONS_DATABASE_URL: setting(
-    'Where the functions connect to that cluster, when not DATABASE_URL itself (a pooler in front of it)',
+    'Where the functions connect to that cluster, when not DATABASE_URL itself (a pooler in front of it; `--pooler`)',
     z.optional(postgresUrl()),
+    { unset: '`DATABASE_URL`' },
   ),
 });
 
 /** Set unless absent, empty, `0` or `false` (how CI systems and DEBUG are usually set). */
 const truthy = () =>
-  z.pipe(
-    z.optional(z.string()),
-    z.transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'),
+  withMeta(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'),
+    ),
+    { values: 'set unless empty, `0` or `false`' },
   );
 
 /** Command-line behaviour. */

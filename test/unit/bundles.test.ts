@@ -17,9 +17,11 @@ const BUDGET = 200_000;
  * Functions over the budget, each held to the size it has now so that it cannot grow:
  * Powertools' logger and metrics (35 KB in every bundle) took these two past 200 KB, the
  * document's function with zod's JSON Schema conversion, the cluster's with its status
- * queries. docs/performance.md ("Cold start") says what would bring them back.
+ * queries. docs/performance.md ("Cold start") says what would bring them back. The
+ * settings' metadata that docs/configuration.md is generated from (what unset means, the
+ * values in words; lib/config.ts) added 0.6 KB to every bundle.
  */
-const OVER_BUDGET: Record<string, number> = { openapi: 218_000, clusterStatus: 201_500 };
+const OVER_BUDGET: Record<string, number> = { openapi: 218_400, clusterStatus: 201_700 };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'distribushop-bundles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
