@@ -13,7 +13,7 @@ import {
 import type { Db } from '../lib/db';
 import { databaseError } from '../lib/db/errors';
 import { type OperatorDbOptions, operatorDb } from '../lib/db/operator';
-import { type ClusterState, clusterDir, databaseUrl, readState, workerHosts } from './local-cluster';
+import { type ClusterState, clusterDir, readState, setupEnvironment } from './local-cluster';
 
 /** The whole message of whatever was thrown: setup's carries its summary on the lines after the first. */
 function errorText(error: unknown): string {
@@ -56,7 +56,8 @@ export interface OperationsTarget {
 export async function operationsTarget(env: NodeJS.ProcessEnv = process.env): Promise<OperationsTarget> {
   const local = env.DATABASE_URL ? null : await readState(clusterDir(loadLocalClusterConfig(env)));
   if (!local) return { cfg: loadConfig(env), local: null };
-  const cfg = loadConfig({ WORKER_HOSTS: workerHosts(local), ...env, DATABASE_URL: databaseUrl(local) });
+  const { DATABASE_URL, ...workers } = setupEnvironment(local);
+  const cfg = loadConfig({ ...workers, ...env, DATABASE_URL });
   return { cfg, local };
 }
 

@@ -1,6 +1,7 @@
 /**
  * `npm run cluster -- COMMAND`: the local cluster's processes (start, stop, status, url,
- * env, add-worker, stop-node, start-node, freeze, thaw), and the operations any Citus
+ * env, add-worker, stop-node, start-node, freeze, thaw; switchover and failover in the
+ * high-availability mode), and the operations any Citus
  * cluster at DATABASE_URL supports (rebalance, remove-worker; the local cluster's URL
  * when DATABASE_URL is unset). The launcher's settings are CLUSTER_* and PG_BIN.
  */
@@ -18,18 +19,20 @@ import { loadLocalClusterConfig } from '../lib/config';
 import { operationsTarget, runCli, withOperationsDb } from './cli';
 import {
   addWorker,
+  changePrimary,
   clusterOptions,
   databaseUrl,
   describeCluster,
+  describeGroups,
   freezeNode,
   localProcesses,
   readState,
+  setupEnvironment,
   startCluster,
   startNodeByName,
   stopCluster,
   stopNodeByName,
   thawNode,
-  workerHosts,
 } from './local-cluster';
 
 const USAGE = `usage: npm run cluster -- COMMAND
@@ -38,6 +41,7 @@ const USAGE = `usage: npm run cluster -- COMMAND
   add-worker [--wait]                                one more local worker, registered, shards rebalanced onto it
   stop-node NAME | start-node NAME                   stop or start one local node (worker2, coordinator)
   freeze NAME | thaw NAME                            SIGSTOP / SIGCONT one local node: a hung host
+  switchover GROUP | failover GROUP                  high-availability mode: the group's standby becomes its primary (patronictl)
   rebalance [--wait]                                 start Citus's background rebalancer at DATABASE_URL
   remove-worker HOST:PORT                            move a worker's shards away, then remove it (scale down)`;
 
@@ -63,7 +67,11 @@ async function main(argv: string[]): Promise<number> {
       // The local cluster's processes, when there is one and DATABASE_URL does not point elsewhere.
       const target = await operationsTarget();
       const local = target.local && (await localProcesses(options.dir));
-      if (local) {
+      if (local?.state.ha) {
+        console.log(describeCluster(local.state));
+        console.log(await describeGroups(local.state.ha));
+        console.log('');
+      } else if (local) {
         console.log(describeCluster(local.state));
         for (const node of local.nodes) {
           console.log(
@@ -93,9 +101,8 @@ async function main(argv: string[]): Promise<number> {
       }
       if (command === 'url') console.log(databaseUrl(state));
       else
-        console.log(
-          `export DATABASE_URL='${databaseUrl(state)}'\nexport WORKER_HOSTS='${workerHosts(state)}'`,
-        );
+        for (const [name, value] of Object.entries(setupEnvironment(state)))
+          console.log(`export ${name}='${value}'`);
       return 0;
     }
     case 'add-worker': {
@@ -133,6 +140,22 @@ async function main(argv: string[]): Promise<number> {
       };
       await act[command](options.dir, name);
       console.log(`${command} ${name}: done`);
+      return 0;
+    }
+    case 'switchover':
+    case 'failover': {
+      const group = Number(flags[0]);
+      const state = await readState(options.dir);
+      if (!state?.ha || !Number.isInteger(group) || flags[0] === undefined) {
+        console.error(
+          state?.ha
+            ? USAGE
+            : 'switchover and failover need the local cluster in the high-availability mode (start --ha)',
+        );
+        return 2;
+      }
+      console.log(await changePrimary(state, state.ha, group, command));
+      console.log(await describeGroups(state.ha));
       return 0;
     }
     case 'rebalance':

@@ -203,10 +203,14 @@ const setupSettings = () => ({
     z.optional(nonEmpty('a DNS name')),
   ),
   WORKER_PORT: setting('The port of the workers WORKER_SERVICE resolves to', intFromEnv(5432, 1, 65535)),
+  WORKER_REGISTRATION: setting(
+    "Who keeps pg_dist_node: `setup` registers WORKER_HOSTS and WORKER_SERVICE's workers and follows them; `patroni` (the high-availability mode) leaves it to Patroni, which registers each worker group's primary, and setup registers and removes none",
+    z._default(z.enum(['setup', 'patroni'], { error: 'must be setup or patroni' }), 'setup'),
+  ),
   EXPECTED_WORKERS: setting(
     'How many active workers setup must find',
     z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000))),
-    { unset: 'as many as were configured' },
+    { unset: 'as many as were configured (with WORKER_REGISTRATION=patroni: as many as are registered)' },
   ),
   SETUP_WAIT_SECONDS: setting('How long setup waits for the coordinator', intFromEnv(60, 0, 3600)),
   WORKER_WAIT_SECONDS: setting(

@@ -83,5 +83,8 @@ export function findProgram(name: string, searchPath: string = process.env.PATH 
   return null;
 }
 
+/** A program's path when it is installed, else its bare name (for an error that names it). */
+export const program = (name: string): string => findProgram(name) ?? name;
+
 /** PgBouncer's binary; null when it is not installed. */
 export const findPgBouncer = (searchPath?: string): string | null => findProgram('pgbouncer', searchPath);

@@ -1,5 +1,6 @@
 /** The cluster in words for people: what `npm run cluster -- start | status` print. */
 import { POOLER_POOL_SIZE } from '../pgbouncer/ini';
+import { LOOPBACK } from './ports';
 import { type ClusterState, functionsDatabaseUrl } from './state';
 
 /** One line on how the functions reach the coordinator. */
@@ -16,6 +17,15 @@ export function describeCluster(state: ClusterState): string {
       `UNDISTRIBUTED: Citus is not installed for PostgreSQL ${state.pgVersion} (${state.pgBin}); ` +
       `one plain PostgreSQL node on ${state.coordinator.host}:${state.coordinator.port}. ` +
       `The schema is applied undistributed and the Citus-only checks are skipped.\n${describePooler(state)}`
+    );
+  }
+  if (state.ha) {
+    const groups = new Set(state.ha.members.map((m) => m.group)).size;
+    return (
+      `Citus ${state.citusVersion} on PostgreSQL ${state.pgVersion}, high-availability mode: ${groups} groups ` +
+      `(the coordinator's and ${groups - 1} workers'), each a Patroni primary with a synchronous standby; ` +
+      `etcd on ${LOOPBACK}:${state.ha.etcd.clientPort}; HAProxy on ${state.coordinator.host}:${state.coordinator.port} ` +
+      `reaches the coordinator group's primary\n${describePooler(state)}`
     );
   }
   return (

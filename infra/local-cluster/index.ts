@@ -18,13 +18,25 @@
  * server's initdb, start and stop), pooler (PgBouncer), lifecycle (the whole cluster),
  * faults (breaking one node on purpose) and describe (the cluster in words). Another kind
  * of node group (a primary with standbys, say) would be a module beside nodes.ts that
- * lifecycle.ts starts for each group.
+ * lifecycle.ts starts for each group: the high-availability mode is that (ha.ts starts
+ * etcd, Patroni and HAProxy; ha-config.ts writes their configuration; ha-groups.ts asks
+ * Patroni who is primary; daemon.ts runs the programs that have no daemon mode).
  */
 
 export { POOLER_POOL_SIZE } from '../pgbouncer/ini';
 export { describeCluster, describePooler } from './describe';
 export { freezeNode, moveNode, startNodeByName, stopNodeByName, thawNode } from './faults';
-export { addWorker, localProcesses, type NodeProcess, startCluster, stopCluster } from './lifecycle';
+export { killPostmaster } from './ha';
+export type { HaMember, HaState } from './ha-config';
+export { changePrimary, describeGroups, groupMembers, primaryOf } from './ha-groups';
+export {
+  addWorker,
+  haPrograms,
+  localProcesses,
+  type NodeProcess,
+  startCluster,
+  stopCluster,
+} from './lifecycle';
 export {
   type CitusMode,
   type ClusterOptions,
@@ -39,5 +51,6 @@ export {
   functionsDatabaseUrl,
   type NodeAddress,
   readState,
+  setupEnvironment,
   workerHosts,
 } from './state';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { giveTo, type ServerAccount, serverAccount } from './account';
 import { findPgBin, findProgram, installedCitusVersion, pgMajorVersion } from './binaries';
 import { thawNode } from './faults';
-import { haPortCount, haProcesses, planHa, startHa, stopHa } from './ha';
+import { haProcesses, startHa, stopHa } from './ha';
+import { haPortCount, planHa } from './ha-config';
 import { ensureDatabase, initNode, nodeRunning, startNode, stopNode } from './nodes';
 import type { ClusterOptions } from './options';
 import { startPooler, stopPooler } from './pooler';
@@ -107,9 +108,13 @@ async function startNodes(
   await Promise.all(allNodes(state).map((node) => ensureDatabase(state, account, node)));
 }
 
-/** Patroni, etcd and HAProxy, which the high-availability mode runs, or what to install. */
+/** Patroni, etcd and HAProxy, which the high-availability mode runs: the ones not installed. */
+export function haPrograms(): { missing: string[] } {
+  return { missing: ['patroni', 'etcd', 'haproxy'].filter((program) => !findProgram(program)) };
+}
+
 async function requireHaPrograms(): Promise<void> {
-  const missing = ['patroni', 'etcd', 'haproxy'].filter((program) => !findProgram(program));
+  const { missing } = haPrograms();
   if (missing.length > 0) {
     throw new Error(
       `the high-availability mode needs ${missing.join(', ')} (Debian: apt-get install patroni etcd-server haproxy)`,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HaState } from './ha';
+import type { HaState } from './ha-config';
 
 const STATE_FILE = 'cluster.json';
 
@@ -90,4 +90,19 @@ export function functionsDatabaseUrl(state: ClusterState): string {
 /** The workers as `host:port,host:port`: what setup's `WORKER_HOSTS` should be. */
 export function workerHosts(state: ClusterState): string {
   return state.workers.map((w) => `${w.host}:${w.port}`).join(',');
+}
+
+/**
+ * What setup and the operators' commands need to know of this cluster, as the variables
+ * they read: the coordinator, and the workers to register, or, in the high-availability
+ * mode, that Patroni registers them (one per worker group).
+ */
+export function setupEnvironment(state: ClusterState): Record<string, string> {
+  if (!state.ha) return { DATABASE_URL: databaseUrl(state), WORKER_HOSTS: workerHosts(state) };
+  const groups = new Set(state.ha.members.filter((m) => m.group > 0).map((m) => m.group));
+  return {
+    DATABASE_URL: databaseUrl(state),
+    WORKER_REGISTRATION: 'patroni',
+    EXPECTED_WORKERS: String(groups.size),
+  };
 }

@@ -135,7 +135,11 @@ async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
   const mode: ClusterMode = version ? 'citus' : 'plain';
   let configured: WorkerAddress[] = [];
   let registration = NO_REGISTRATION;
-  if (mode === 'citus') {
+  const byPatroni = cfg.WORKER_REGISTRATION === 'patroni';
+  if (mode === 'citus' && byPatroni) {
+    // Patroni registers each group's primary and moves it on a failover: nothing to do here.
+    await ensureCoordinatorRegistered(cfg, database);
+  } else if (mode === 'citus') {
     try {
       configured = await configuredWorkers(cfg);
     } catch (error: unknown) {
@@ -161,7 +165,7 @@ async function runSetup(cfg: Config, database: Db): Promise<SetupSummary> {
   const workers = mode === 'citus' ? await activeWorkers(database) : [];
   const tables = await listTables(mode, database);
   const placements = mode === 'citus' ? await shardPlacements(database) : [];
-  const expected = cfg.EXPECTED_WORKERS ?? configured.length;
+  const expected = cfg.EXPECTED_WORKERS ?? (byPatroni ? workers.length : configured.length);
   const checks = verify(mode, expected, workers, tables, placements, rebalance.status);
   const { host, port } = coordinatorAddress(cfg.DATABASE_URL);
   const summary: SetupSummary = {

@@ -8,6 +8,7 @@
  * from the environment: this is the one place that writes it.
  */
 import { randomBytes } from 'node:crypto';
+import { haPrograms } from '../../infra/local-cluster';
 import { type SetupSummary, setupCluster } from '../../lib/cluster/setup';
 import { loadConfig } from '../../lib/config';
 import { startThrowaway } from './throwaway-cluster';
@@ -40,6 +41,8 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env.TEST_CITUS = summary.mode === 'citus' ? '1' : '0';
   process.env.TEST_WORKERS = String(summary.workers.length);
+  // The high-availability tests start a cluster of their own, with Patroni, etcd and HAProxy.
+  process.env.TEST_HA = haPrograms().missing.length === 0 ? '1' : '0';
   process.env.TEST_CLUSTER_READY = '1';
   console.log(banner());
 }

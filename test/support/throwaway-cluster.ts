@@ -24,9 +24,9 @@ import {
   functionsDatabaseUrl,
   type PoolerMode,
   readState,
+  setupEnvironment,
   startCluster,
   stopCluster,
-  workerHosts,
 } from '../../infra/local-cluster';
 import { type SetupSummary, setupCluster } from '../../lib/cluster/setup';
 import { type Config, loadConfig, loadLocalClusterConfig } from '../../lib/config';
@@ -51,6 +51,8 @@ export interface ThrowawayOptions {
   env?: NodeJS.ProcessEnv;
   /** Leave what was started behind when setup fails, to look at it (default: destroy it). */
   keepOnFailure?: boolean;
+  /** The high-availability mode: every group a Patroni primary and standby (infra/local-cluster/ha.ts). */
+  ha?: boolean;
 }
 
 export interface Throwaway {
@@ -63,8 +65,8 @@ export interface Throwaway {
   citus: boolean;
   /** What the first setup found. */
   summary: SetupSummary;
-  /** The variables that point another process at the cluster: DATABASE_URL and WORKER_HOSTS. */
-  env: { DATABASE_URL: string; WORKER_HOSTS: string };
+  /** The variables that point another process at the cluster: DATABASE_URL and how its workers are registered. */
+  env: Record<string, string> & { DATABASE_URL: string };
   /** An operator's database on the coordinator (no statement timeout), closed by `destroy()`. */
   readonly db: Db;
   /** The configuration setup and the functions would get for the cluster as it is now. */
@@ -99,8 +101,8 @@ interface Started {
   url: string;
   functionsUrl: string;
   pooler: string;
-  /** The workers to register, as they are now. */
-  workers(): Promise<string>;
+  /** What setup needs to know of the workers, as they are now (WORKER_HOSTS, or Patroni's registration). */
+  workers(): Promise<Record<string, string>>;
   /** Undoes the start. */
   remove(): Promise<void>;
   local?: { dir: string; state(): Promise<ClusterState> };
@@ -130,6 +132,7 @@ async function startLocal(options: ThrowawayOptions, env: NodeJS.ProcessEnv): Pr
         workers: options.workers ?? settings.CLUSTER_WORKERS,
         citus: options.citus ?? settings.CLUSTER_CITUS,
         pooler: options.pooler ?? settings.CLUSTER_POOLER,
+        ha: options.ha ?? false,
         log: () => {},
       }),
     );
@@ -142,7 +145,10 @@ async function startLocal(options: ThrowawayOptions, env: NodeJS.ProcessEnv): Pr
     url: databaseUrl(state),
     functionsUrl: functionsDatabaseUrl(state),
     pooler: describePooler(state),
-    workers: async () => workerHosts(await current()),
+    workers: async () => {
+      const { DATABASE_URL: _coordinator, ...workers } = setupEnvironment(await current());
+      return workers;
+    },
     remove,
     local: { dir, state: current },
   };
@@ -211,7 +217,7 @@ async function makeDatabase(baseUrl: string, name: string): Promise<Started> {
     url,
     functionsUrl: url,
     pooler: 'the functions connect to the coordinator directly',
-    workers: async () => workers.map((w) => `${w.host}:${w.port}`).join(','),
+    workers: async () => ({ WORKER_HOSTS: workers.map((w) => `${w.host}:${w.port}`).join(',') }),
     remove,
   };
 }
@@ -228,9 +234,10 @@ export async function startThrowaway(options: ThrowawayOptions): Promise<Throwaw
     loadConfig({
       ...env,
       DATABASE_URL: started.url,
-      WORKER_HOSTS: await started.workers(),
+      WORKER_HOSTS: '',
       WORKER_SERVICE: '',
       EXPECTED_WORKERS: '',
+      ...(await started.workers()),
       ...extra,
     });
   // Made now, connected on first use: the shard count below, and a test's operator work.
@@ -256,7 +263,7 @@ export async function startThrowaway(options: ThrowawayOptions): Promise<Throwaw
     pooler: started.pooler,
     citus: summary.mode === 'citus',
     summary,
-    env: { DATABASE_URL: started.url, WORKER_HOSTS: await started.workers() },
+    env: { DATABASE_URL: started.url, ...(await started.workers()) },
     db,
     config,
     setup: async (extra) => setupCluster(await config(extra)),

@@ -102,7 +102,7 @@ describeCitus('refusals on Citus', () => {
     if (!base) throw new Error('DATABASE_URL is not set: the integration setup should have set it');
     scratch = await startThrowaway({ database: name, on: base, shardCount: 4 });
     database = createDb({ ...(await scratch.config()), DB_POOL_MAX: 1 });
-    for (const host of scratch.env.WORKER_HOSTS.split(',')) {
+    for (const host of (scratch.env.WORKER_HOSTS ?? '').split(',')) {
       const [hostname, port] = host.split(':');
       const client = new Client({
         connectionString: withDatabase(scratch.url, name, hostname, Number(port)),

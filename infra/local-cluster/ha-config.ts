@@ -1,0 +1,175 @@
+/**
+ * The high-availability mode's layout and configuration files: which member listens
+ * where, each member's Patroni configuration, HAProxy's, and patronictl's. Nothing here
+ * runs anything (ha.ts does).
+ */
+import path from 'node:path';
+import type { Daemon } from './daemon';
+import { LOOPBACK } from './ports';
+import { type ClusterState, type NodeAddress, SUPERUSER } from './state';
+
+/** One Patroni member: a PostgreSQL server of a Citus group and the Patroni that runs it. */
+export interface HaMember extends NodeAddress {
+  /** The Citus group: 0 is the coordinator's, 1.. the workers'. */
+  group: number;
+  /** Patroni's REST API. */
+  restPort: number;
+}
+
+export interface HaState {
+  etcd: { clientPort: number; peerPort: number };
+  members: HaMember[];
+}
+
+/** The Patroni cluster name (its `scope`): every group of one Citus cluster shares it. */
+const SCOPE = 'distribushop';
+/** Members per group: a primary and its synchronous standby. */
+const MEMBERS_PER_GROUP = 2;
+const REPLICATION_USER = 'replicator';
+
+/** How many ports an HA cluster of `workers` worker groups needs from its base port. */
+export const haPortCount = (workers: number) => 3 + 2 * MEMBERS_PER_GROUP * (workers + 1);
+
+/**
+ * The members and etcd on ports from `base`: base itself is HAProxy's (the coordinator's
+ * address as clients see it), then each member's PostgreSQL port, each member's REST
+ * port, and etcd's client and peer ports.
+ */
+export function planHa(base: number, workers: number): HaState {
+  const total = MEMBERS_PER_GROUP * (workers + 1);
+  const members = Array.from({ length: total }, (_, i) => {
+    const group = Math.floor(i / MEMBERS_PER_GROUP);
+    const letter = String.fromCharCode(97 + (i % MEMBERS_PER_GROUP));
+    return {
+      name: `${group === 0 ? 'coordinator' : `worker${group}`}-${letter}`,
+      host: LOOPBACK,
+      port: base + 1 + i,
+      restPort: base + 1 + total + i,
+      group,
+    };
+  });
+  return { etcd: { clientPort: base + 1 + 2 * total, peerPort: base + 2 + 2 * total }, members };
+}
+
+export const etcdUrl = (ha: HaState) => `http://${LOOPBACK}:${ha.etcd.clientPort}`;
+
+export function files(state: Pick<ClusterState, 'dir'>, name: string) {
+  return {
+    config: path.join(state.dir, 'ha', `${name}.yml`),
+    daemon: {
+      pidFile: path.join(state.dir, 'ha', `${name}.pid`),
+      logFile: path.join(state.dir, 'logs', `${name}.log`),
+    } satisfies Daemon,
+  };
+}
+
+/**
+ * A member's Patroni configuration (JSON, which is YAML). The timings are short for a
+ * local cluster whose failures are process deaths: a member whose leader key is not
+ * renewed for `ttl` seconds loses it; Patroni checks every `loop_wait` seconds.
+ */
+export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember, fast: boolean) {
+  const dataDir = path.join(state.dir, member.name);
+  return {
+    scope: SCOPE,
+    namespace: '/distribushop/',
+    name: member.name,
+    citus: { group: member.group, database: state.database },
+    restapi: {
+      listen: `${LOOPBACK}:${member.restPort}`,
+      connect_address: `${LOOPBACK}:${member.restPort}`,
+    },
+    etcd3: { hosts: [`${LOOPBACK}:${ha.etcd.clientPort}`] },
+    bootstrap: {
+      dcs: {
+        ttl: 10,
+        loop_wait: 2,
+        retry_timeout: 5,
+        maximum_lag_on_failover: 1048576,
+        // A primary whose server died is failed over to its standby at once, not
+        // restarted in place first (Patroni's default waits 300 s for that).
+        primary_start_timeout: 0,
+        // A commit is acknowledged once it is on the standby too. Not strict: with the
+        // standby gone the primary goes on alone rather than refusing every write.
+        synchronous_mode: true,
+        // etcd down does not demote every primary while the members still see each other.
+        failsafe_mode: true,
+        postgresql: {
+          use_pg_rewind: true,
+          parameters: {
+            max_connections: 200,
+            max_prepared_transactions: 200,
+            wal_log_hints: 'on',
+            max_wal_senders: 10,
+            max_replication_slots: 10,
+            wal_keep_size: '128MB',
+            hot_standby: 'on',
+          },
+        },
+      },
+      initdb: [{ encoding: 'UTF8' }, { locale: 'C' }],
+    },
+    postgresql: {
+      listen: `${LOOPBACK}:${member.port}`,
+      connect_address: `${LOOPBACK}:${member.port}`,
+      data_dir: dataDir,
+      bin_dir: state.pgBin,
+      pgpass: path.join(state.dir, 'ha', `${member.name}.pgpass`),
+      // A standby is cloned with pg_basebackup: an immediate checkpoint, not a spread one
+      // (which made a new standby wait about two minutes for a fresh primary).
+      basebackup: [{ checkpoint: 'fast' }],
+      authentication: {
+        superuser: { username: SUPERUSER, password: SUPERUSER },
+        replication: { username: REPLICATION_USER, password: REPLICATION_USER },
+        rewind: { username: SUPERUSER, password: SUPERUSER },
+      },
+      parameters: {
+        unix_socket_directories: '',
+        // Patroni 3.0 does not set it: the address the node's own connections to itself use.
+        'citus.local_hostname': LOOPBACK,
+        log_line_prefix: '%m [%p] %q%u@%d ',
+        ...(fast ? { fsync: 'off', full_page_writes: 'off' } : {}),
+      },
+      pg_hba: [
+        'local all all trust',
+        `host all all ${LOOPBACK}/32 trust`,
+        `host replication all ${LOOPBACK}/32 trust`,
+      ],
+    },
+    tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  };
+}
+
+/** Where patronictl's configuration for this cluster is. */
+export const patronictlConfig = (state: Pick<ClusterState, 'dir'>) =>
+  path.join(state.dir, 'ha', 'patronictl.yml');
+
+export const patronictlSettings = (state: ClusterState, ha: HaState) => ({
+  scope: SCOPE,
+  namespace: '/distribushop/',
+  etcd3: { hosts: [`${LOOPBACK}:${ha.etcd.clientPort}`] },
+  citus: { group: 0, database: state.database },
+});
+
+/** HAProxy in front of the coordinator group: connections go to the member whose Patroni says it is the primary. */
+export function haproxyConfig(state: ClusterState, ha: HaState): string {
+  const coordinators = ha.members.filter((m) => m.group === 0);
+  return [
+    '# written by DistribuShop infra/local-cluster/ha.ts',
+    'global',
+    '  maxconn 1000',
+    'defaults',
+    '  mode tcp',
+    '  timeout connect 2s',
+    '  timeout client 30m',
+    '  timeout server 30m',
+    '  timeout check 1s',
+    'listen coordinator',
+    `  bind ${state.coordinator.host}:${state.coordinator.port}`,
+    '  option httpchk GET /primary',
+    '  http-check expect status 200',
+    '  default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions',
+    ...coordinators.map((m) => `  server ${m.name} ${m.host}:${m.port} check port ${m.restPort}`),
+    '',
+  ].join('\n');
+}
