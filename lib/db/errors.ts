@@ -85,9 +85,10 @@ const UNAVAILABLE_CODES = new Set<string>([
 
 // node-postgres reports a pool wait, a dropped connection, a statement sent on a
 // connection that has already failed, and a server that stopped answering (query_timeout)
-// without a code.
+// without a code; a backend whose postmaster died (a crashed server, failing over to its
+// standby) reports it as XX000 when Citus notices.
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|is not queryable|Query read timeout/i;
+  /timeout exceeded when trying to connect|Connection terminated|is not queryable|Query read timeout|postmaster was shut down/i;
 
 // Citus reports a worker it cannot reach as XX000 (or 08xxx) with one of these texts.
 const WORKER_UNREACHABLE =
