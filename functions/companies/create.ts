@@ -1,7 +1,7 @@
-import { created, httpHandler } from '../../lib/http/handler';
+import { created, httpBodyHandler } from '../../lib/http/handler';
 import { routes } from '../../lib/http/routes';
 import { createCompany } from '../../lib/shop/companies';
 
-export const handler = httpHandler(routes.createCompany, async ({ body }) =>
+export const handler = httpBodyHandler(routes.createCompany, async ({ body }) =>
   created(await createCompany(body)),
 );

@@ -1,9 +1,9 @@
 import { requireSecret } from '../../lib/auth/access';
-import { httpHandler } from '../../lib/http/handler';
+import { httpBodyHandler } from '../../lib/http/handler';
 import { routes } from '../../lib/http/routes';
 import { placeOrder } from '../../lib/shop/orders';
 
-export const handler = httpHandler(routes.placeOrder, async ({ params, headers, body }, caller) => {
+export const handler = httpBodyHandler(routes.placeOrder, async ({ params, headers, body }, caller) => {
   // A storefront names its customer by email; ordering for a customer id is the merchant's.
   if ('id' in body.customer) requireSecret(caller, 'place an order for a customer id');
   const result = await placeOrder(params.companyId, headers['idempotency-key'], body);

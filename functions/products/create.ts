@@ -1,7 +1,7 @@
-import { created, httpHandler } from '../../lib/http/handler';
+import { created, httpBodyHandler } from '../../lib/http/handler';
 import { routes } from '../../lib/http/routes';
 import { createProduct } from '../../lib/shop/products';
 
-export const handler = httpHandler(routes.createProduct, async ({ params, body }) =>
+export const handler = httpBodyHandler(routes.createProduct, async ({ params, body }) =>
   created(await createProduct(params.companyId, body)),
 );

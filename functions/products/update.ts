@@ -1,7 +1,7 @@
-import { httpHandler, ok } from '../../lib/http/handler';
+import { httpBodyHandler, ok } from '../../lib/http/handler';
 import { routes } from '../../lib/http/routes';
 import { updateProduct } from '../../lib/shop/products';
 
-export const handler = httpHandler(routes.updateProduct, async ({ params, body }) =>
+export const handler = httpBodyHandler(routes.updateProduct, async ({ params, body }) =>
   ok(await updateProduct(params.companyId, params.productId, body)),
 );

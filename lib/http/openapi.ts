@@ -3,8 +3,10 @@
  * own JSON Schema conversion (`z.toJSONSchema`, which zod/mini has): each route's path,
  * query and header schemas become its parameters, its body and responses their schemas,
  * and every schema registered with an `id` (lib/http/contract/, `doc()`) a component
- * that the others reference. Only the openapi function imports this module, so only its
- * bundle carries the conversion.
+ * that the others reference. It is generated ahead of time, not by a function:
+ * `npm run openapi` writes it to docs/openapi.json (`openApiText`), which the openapi
+ * function serves (openapi-document.ts) and a unit test holds equal to what this module
+ * generates now. No function imports this module, so no bundle carries the conversion.
  */
 import type { Access } from '../auth/access';
 import * as z from '../zod';
@@ -206,4 +208,9 @@ export function openApiDocument(): unknown {
     paths,
   };
   return cached;
+}
+
+/** The document as docs/openapi.json holds it: indented for people and diffs, one newline at the end. */
+export function openApiText(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
 }

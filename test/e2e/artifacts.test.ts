@@ -1,7 +1,8 @@
 /**
  * `serverless package` on a machine without cloud credentials: every function's artifact
  * is made, and holds what its function needs and nothing else: its bundle and the bundle's
- * map, the console's build for the console functions, the SQL bundle for setup; never the
+ * map, the console's build for the console functions, the OpenAPI document for the
+ * function that serves it, the SQL bundle for setup; never the
  * tests, the web sources, the TypeScript sources or node_modules (esbuild bundled them).
  *
  * It packages in a work folder of its own (ESBUILD_WORK_FOLDER), beside the tier's
@@ -85,9 +86,11 @@ describe('serverless package', () => {
       const extra =
         name === 'consolePage' || name === 'consoleFile'
           ? filesUnder('web/dist').filter((f) => !path.basename(f).startsWith('.'))
-          : name === 'setup'
-            ? filesUnder('sql').filter((f) => f.endsWith('.sql'))
-            : [];
+          : name === 'openapi'
+            ? ['docs/openapi.json']
+            : name === 'setup'
+              ? filesUnder('sql').filter((f) => f.endsWith('.sql'))
+              : [];
       expect(entries.get(name)).toEqual([bundle, `${bundle}.map`, ...extra].sort());
     },
   );

@@ -20,6 +20,20 @@ export const context: Context = {
   succeed: () => undefined,
 };
 
+/**
+ * For a describe block whose handlers read the configuration (size limits) but never
+ * connect: a DATABASE_URL that nothing answers while its tests run, unless one is set.
+ */
+export function withUnusedDatabaseUrl(): void {
+  const saved = process.env.DATABASE_URL;
+  beforeAll(() => {
+    process.env.DATABASE_URL ??= 'postgres://nobody@127.0.0.1:1/none';
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+  });
+}
+
 export interface EventOptions {
   params?: Record<string, string | number>;
   query?: Record<string, string | number>;

@@ -9,7 +9,7 @@ import { documentedResponses } from '../../lib/http/documented-responses';
 import { openApiDocument } from '../../lib/http/openapi';
 import { allowedMethods } from '../../lib/http/route-match';
 import { type RouteSpec, routes } from '../../lib/http/routes';
-import { context, httpEvent } from '../support/lambda';
+import { context, httpEvent, withUnusedDatabaseUrl } from '../support/lambda';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 
@@ -105,14 +105,7 @@ describe('methods', () => {
   });
 
   describe('the catch-all function', () => {
-    const saved = process.env.DATABASE_URL;
-    // It reads the configuration (size limits) but never connects.
-    beforeAll(() => {
-      process.env.DATABASE_URL ??= 'postgres://nobody@127.0.0.1:1/none';
-    });
-    afterAll(() => {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-    });
+    withUnusedDatabaseUrl();
 
     const call = async (method: string, path: string) => {
       const base = httpEvent(routes.health);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { OPENAPI_FILE } from '../../lib/http/openapi-document';
 import { consoleRoutes, routes } from '../../lib/http/routes';
 
 interface FunctionConfig {
@@ -40,6 +41,10 @@ describe('serverless.yml', () => {
     for (const name of Object.keys(consoleRoutes)) {
       expect(config.functions[name]?.package?.patterns).toEqual(['web/dist/**']);
     }
+  });
+
+  it('should package the OpenAPI document with the function that serves it', () => {
+    expect(config.functions.openapi?.package?.patterns).toEqual([OPENAPI_FILE]);
   });
 
   it('should point every handler at a file under functions/', () => {

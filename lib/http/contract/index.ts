@@ -9,7 +9,7 @@
  * uses. OpenAPI details are metadata in zod's global registry (`doc()` below: an `id`
  * makes a schema a component of the document, the rest is JSON Schema merged into the
  * schema's own), so a function that validates with these schemas does not bundle the
- * OpenAPI generator; only the openapi function does.
+ * OpenAPI generator; none does (the document is generated ahead, by `npm run openapi`).
  */
 
 import type { ApiKey, NewApiKey } from '../../auth/api-keys';
