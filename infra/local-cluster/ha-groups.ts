@@ -3,6 +3,7 @@
  * who is each group's primary and standby, how far behind, and a switchover or failover
  * asked of patronictl.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runAs } from './account';
 import { program } from './binaries';
 import { type HaMember, type HaState, patronictlConfig } from './ha-config';
@@ -82,9 +83,22 @@ export async function describeGroups(ha: HaState): Promise<string> {
   return lines.join('\n');
 }
 
+/** Checks `done` every 500 ms until it gives a value or `ms` pass; the value, or undefined. */
+async function poll<T>(done: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await done();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await sleep(500);
+  }
+}
+
 /**
  * A planned switchover (`switchover`) or a forced failover (`failover`) of one group, by
- * patronictl: the group's synchronous standby becomes its primary. Returns what it printed.
+ * patronictl: the group's synchronous standby becomes its primary. Waits (30 s at most)
+ * for a synchronous standby first, since Patroni only hands over to one (a standby that
+ * has just rejoined is not one yet), then until the standby is the running primary.
+ * Returns what patronictl printed.
  */
 export async function changePrimary(
   state: ClusterState,
@@ -92,14 +106,14 @@ export async function changePrimary(
   group: number,
   how: 'switchover' | 'failover',
 ): Promise<string> {
-  const members = await groupMembers(ha, group);
-  if (!members)
-    throw new Error(
-      `group ${group}: no member answers (groups are ${[...new Set(ha.members.map((m) => m.group))].join(', ')})`,
-    );
-  const candidate =
-    members.find((m) => m.role === 'sync_standby') ?? members.find((m) => m.role === 'replica');
-  if (!candidate) throw new Error(`group ${group} has no standby to take over`);
+  const groups = [...new Set(ha.members.map((m) => m.group))];
+  if (!groups.includes(group)) throw new Error(`no group ${group}; the groups are ${groups.join(', ')}`);
+  const candidate = await poll(
+    async () =>
+      (await groupMembers(ha, group))?.find((m) => m.role === 'sync_standby' && m.state !== 'stopped'),
+    30_000,
+  );
+  if (!candidate) throw new Error(`group ${group} has no synchronous standby to take over`);
   const result = await runAs({ name: state.user }, program('patronictl'), [
     '-c',
     patronictlConfig(state),
@@ -110,5 +124,17 @@ export async function changePrimary(
     candidate.name,
     '--force',
   ]);
+  const promoted = await poll(
+    async () =>
+      (await groupMembers(ha, group))?.find(
+        (m) => m.name === candidate.name && m.role === 'leader' && m.state === 'running',
+      ),
+    60_000,
+  );
+  if (!promoted) {
+    throw new Error(
+      `${how} of group ${group} to ${candidate.name} did not happen:\n${result.stdout}${result.stderr}`,
+    );
+  }
   return result.stdout.trim();
 }

@@ -12,6 +12,7 @@ export const SQLSTATE = {
   crashShutdown: '57P02',
   cannotConnectNow: '57P03',
   tooManyConnections: '53300',
+  readOnlyTransaction: '25006',
 } as const;
 
 /** What the server said about a failed statement, or what the socket said. */
@@ -81,6 +82,9 @@ const UNAVAILABLE_CODES = new Set<string>([
   SQLSTATE.cannotConnectNow,
   SQLSTATE.queryCanceled,
   SQLSTATE.tooManyConnections,
+  // A node in recovery: a standby reached while its group fails over to it ("writing to
+  // worker nodes is not currently allowed" from Citus, or a read-only transaction).
+  SQLSTATE.readOnlyTransaction,
 ]);
 
 // node-postgres reports a pool wait, a dropped connection, a statement sent on a
