@@ -32,6 +32,22 @@ export interface NodeStatus {
   shards: number;
   /** Bytes of the node's shards (distributed and reference), or null when the node could not be asked. */
   dataBytes: number | null;
+  /**
+   * The node's standbys as it streams to them (`pg_stat_replication`): the high-availability
+   * mode gives every node one, synchronous; empty when it has none or could not be asked.
+   */
+  standbys: StandbyStatus[];
+}
+
+export interface StandbyStatus {
+  /** The standby's name (Patroni's member name). */
+  name: string;
+  /** `streaming`, or `catchup`/`startup` while it joins. */
+  state: string;
+  /** `sync`: a commit waits for it; `async`, `potential` or `quorum` otherwise. */
+  sync: string;
+  /** How far its replay is behind the node's WAL, in bytes. */
+  lagBytes: number | null;
 }
 
 export interface TenantStatus {
@@ -80,22 +96,46 @@ interface PlacementRow {
   shards: number;
 }
 
-/** Shard bytes per worker, asked of the reachable workers only (each one sums its own shards). */
-async function dataSizes(database: Db, nodes: { host: string; port: number }[], ms: number) {
-  const sizes = new Map<string, number>();
-  if (nodes.length === 0) return sizes;
-  const command = `SELECT coalesce(sum(pg_total_relation_size(to_regclass(shard_name(s.logicalrelid, s.shardid)))), 0)::bigint
-      FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
-     WHERE p.groupid = (SELECT groupid FROM pg_dist_local_group)`;
+/** What each node says of its own standbys (its walsenders). */
+const STANDBYS_SQL = `SELECT coalesce(json_agg(json_build_object(
+    'name', application_name, 'state', state, 'sync', sync_state,
+    'lagBytes', pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) ORDER BY application_name), '[]')
+  FROM pg_stat_replication`;
+
+interface NodeFacts {
+  bytes: number;
+  standbys: StandbyStatus[];
+}
+
+/**
+ * Shard bytes and standbys per worker, asked of the reachable workers only (each one sums
+ * its own shards and lists its own walsenders), in one round of questions.
+ */
+async function workerFacts(database: Db, nodes: { host: string; port: number }[], ms: number) {
+  const facts = new Map<string, NodeFacts>();
+  if (nodes.length === 0) return facts;
+  const command = `SELECT json_build_object('bytes', (
+      SELECT coalesce(sum(pg_total_relation_size(to_regclass(shard_name(s.logicalrelid, s.shardid)))), 0)::bigint
+        FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
+       WHERE p.groupid = (SELECT groupid FROM pg_dist_local_group)),
+      'standbys', (${STANDBYS_SQL}))`;
   await withStatementTimeout(database, ms, async (tx) => {
     const { rows } = await tx.query<{ host: string; port: number; success: boolean; result: string }>(
       `SELECT node_name AS host, node_port AS port, success, result
          FROM master_run_on_worker($1::text[], $2::int[], $3::text[], true)`,
       [nodes.map((n) => n.host), nodes.map((n) => n.port), nodes.map(() => command)],
     );
-    for (const r of rows) if (r.success) sizes.set(`${r.host}:${r.port}`, Number(r.result));
+    for (const r of rows) if (r.success) facts.set(`${r.host}:${r.port}`, JSON.parse(r.result) as NodeFacts);
   });
-  return sizes;
+  return facts;
+}
+
+/** The coordinator's own standbys. */
+async function coordinatorStandbys(database: Db): Promise<StandbyStatus[]> {
+  const { rows } = await database.query<{ standbys: StandbyStatus[] }>(
+    `SELECT (${STANDBYS_SQL}) AS standbys`,
+  );
+  return rows[0]?.standbys ?? [];
 }
 
 /**
@@ -230,6 +270,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
           state: 'active',
           shards: 0,
           dataBytes: Number(rows[0]?.bytes ?? 0),
+          standbys: await coordinatorStandbys(database).catch(() => []),
         },
       ],
       tables,
@@ -260,7 +301,8 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
   const reachable = nodes.filter(
     (n) => n.role === 'coordinator' || (n.isActive && !unreachable.has(`${n.host}:${n.port}`)),
   );
-  const sizes = await dataSizes(database, reachable, nodeMs).catch(() => new Map<string, number>());
+  const facts = await workerFacts(database, reachable, nodeMs).catch(() => new Map<string, NodeFacts>());
+  const ownStandbys = await coordinatorStandbys(database).catch(() => []);
   const nodeStatus: NodeStatus[] = nodes.map((n) => {
     const key = `${n.host}:${n.port}`;
     return {
@@ -269,7 +311,8 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
       role: n.role,
       state: !n.isActive ? 'inactive' : unreachable.has(key) ? 'unreachable' : 'active',
       shards: placements.find((p) => p.host === n.host && p.port === n.port)?.shards ?? 0,
-      dataBytes: sizes.get(key) ?? null,
+      dataBytes: facts.get(key)?.bytes ?? null,
+      standbys: n.role === 'coordinator' ? ownStandbys : (facts.get(key)?.standbys ?? []),
     };
   });
 
@@ -298,8 +341,15 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
   const operations = await shardOperations(database);
   const down = nodeStatus.filter((n) => n.state === 'unreachable').map((n) => `${n.host}:${n.port}`);
   const active = nodeStatus.filter((n) => n.role === 'worker' && n.state === 'active').length;
+  const alone = nodeStatus.filter((n) => n.state === 'active' && !n.standbys.some((b) => b.sync === 'sync'));
+  const replicated = nodeStatus.some((n) => n.standbys.length > 0);
   const summary =
     `Citus ${version}: coordinator and ${workers.length} workers, ${active} answering` +
+    (replicated
+      ? alone.length
+        ? `; WITHOUT A SYNCHRONOUS STANDBY: ${alone.map((n) => `${n.host}:${n.port}`).join(', ')}`
+        : '; every node with a synchronous standby'
+      : '') +
     (down.length ? `; DEGRADED: ${down.join(', ')} cannot be reached (their tenants get 503)` : '') +
     (rebalance.running
       ? `; rebalance job ${rebalance.jobId} running (${rebalance.tasksDone}/${rebalance.tasksTotal} moves)`
@@ -324,6 +374,10 @@ export function formatClusterStatus(s: ClusterStatus): string {
     lines.push(
       `  ${n.role.padEnd(11)} ${`${n.host}:${n.port}`.padEnd(28)} ${n.state.padEnd(11)} ${String(n.shards).padStart(4)} shards  ${bytes(n.dataBytes)}`,
     );
+    for (const b of n.standbys) {
+      const lag = b.lagBytes === null ? 'lag unknown' : `${bytes(b.lagBytes)} behind`;
+      lines.push(`    standby ${b.name} ${b.state}, ${b.sync}, ${lag}`);
+    }
   }
   lines.push('', 'Tables:');
   lines.push(...formatTables(s.tables));

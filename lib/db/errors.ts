@@ -94,9 +94,11 @@ const UNAVAILABLE_CODES = new Set<string>([
 const UNAVAILABLE_MESSAGES =
   /timeout exceeded when trying to connect|Connection terminated|is not queryable|Query read timeout|postmaster was shut down/i;
 
-// Citus reports a worker it cannot reach as XX000 (or 08xxx) with one of these texts.
+// Citus reports a worker it cannot reach as XX000 (or 08xxx) with one of these texts; the
+// last is a statement planned while Patroni moves a group's entry in pg_dist_node to its
+// new primary (a failover).
 const WORKER_UNREACHABLE =
-  /connection to the remote node .* failed|could not establish any connections to the node|connection not open|remote node .* closed the connection/i;
+  /connection to the remote node .* failed|could not establish any connections to the node|connection not open|remote node .* closed the connection|There is a shard placement on node .* but could not find the node/i;
 
 /** Why the database cannot serve now, in words for the client; undefined when it can. */
 export type Unavailability = 'worker' | 'timeout' | 'database';

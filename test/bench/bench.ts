@@ -87,6 +87,8 @@ const USAGE = `usage: npm run bench -- [options]
                            serves) or in-process (serverless-offline --useInProcess) (default worker-threads)
   --pooler                 in-process and HTTP through PgBouncer (the throwaway cluster's, or
                            FUNCTIONS_DATABASE_URL); default straight to the coordinator, like the ceiling
+  --ha                     a throwaway cluster in the high-availability mode (each group a Patroni
+                           primary with a synchronous standby): what synchronous replication costs
   --log-level L            the functions' LOG_LEVEL (default warn: no line per request)
   --no-seed                measure DATABASE_URL's data as it is (a generated shop of these sizes)
   --keep                   keep the benchmark's database
@@ -115,6 +117,7 @@ function options(argv: string[]) {
       threads: { type: 'string', default: '1' },
       'http-mode': { type: 'string', default: 'worker-threads' },
       pooler: { type: 'boolean', default: false },
+      ha: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       'no-seed': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -160,6 +163,7 @@ function options(argv: string[]) {
     scaleProducts: whole('scale-products', 5),
     httpMode: httpMode as OfflineMode,
     pooler: values.pooler,
+    ha: values.ha,
     logLevel: values['log-level'] as string,
     seed: !values['no-seed'],
     keep: values.keep,
@@ -237,7 +241,7 @@ async function main(argv: string[]): Promise<void> {
   }
   process.env.LOG_LEVEL = opts.logLevel;
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const cluster = await benchCluster();
+  const cluster = await benchCluster({ ha: opts.ha });
   let scratch: Throwaway | undefined;
   let offline: Offline | undefined;
   let keys: BenchKeys | undefined;

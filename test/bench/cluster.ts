@@ -18,7 +18,8 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
-export async function benchCluster(): Promise<BenchCluster> {
+/** `ha`: a throwaway cluster in the high-availability mode (each group a primary with a synchronous standby). */
+export async function benchCluster(opts: { ha?: boolean } = {}): Promise<BenchCluster> {
   const given = loadBenchConfig();
   if (given.DATABASE_URL) {
     return {
@@ -30,8 +31,10 @@ export async function benchCluster(): Promise<BenchCluster> {
       stop: async () => {},
     };
   }
-  console.log('no DATABASE_URL: starting a throwaway cluster');
-  const cluster = await startThrowaway({ database: 'distribushop' });
+  console.log(
+    `no DATABASE_URL: starting a throwaway cluster${opts.ha ? ' in the high-availability mode' : ''}`,
+  );
+  const cluster = await startThrowaway({ database: 'distribushop', ha: opts.ha });
   console.log(`started a throwaway cluster in ${cluster.dir}`);
   return {
     url: cluster.url,
@@ -41,20 +44,27 @@ export async function benchCluster(): Promise<BenchCluster> {
   };
 }
 
-/** "Citus 13.0-1 on PostgreSQL 15.x, 4 workers, fsync off", or the plain equivalent. */
+/** "Citus 13.0-1 on PostgreSQL 15.x, 4 workers, fsync off" (and the synchronous standbys), or the plain equivalent. */
 export async function describeDatabase(url: string): Promise<string> {
   const session = openBulkSession(url);
   try {
-    const [settings] = await session.query<{ version: string; fsync: string; citus: string | null }>(
+    const [settings] = await session.query<{
+      version: string;
+      fsync: string;
+      citus: string | null;
+      standby: string;
+    }>(
       `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
-              (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS citus`,
+              (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS citus,
+              current_setting('synchronous_standby_names') AS standby`,
     );
+    const replication = settings?.standby ? ', each node with a synchronous standby' : '';
     const workers = settings?.citus
       ? (await session.query("SELECT 1 FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'")).length
       : 0;
     return settings?.citus
-      ? `Citus ${settings.citus} on PostgreSQL ${settings.version}, ${workers} workers, fsync ${settings.fsync}`
-      : `plain PostgreSQL ${settings?.version} (no Citus), fsync ${settings?.fsync}`;
+      ? `Citus ${settings.citus} on PostgreSQL ${settings.version}, ${workers} workers, fsync ${settings.fsync}${replication}`
+      : `plain PostgreSQL ${settings?.version} (no Citus), fsync ${settings?.fsync}${replication}`;
   } finally {
     await session.end();
   }

@@ -56,6 +56,17 @@ export const clusterStatusOut = doc(
           state: z.enum(['active', 'unreachable', 'inactive']),
           shards: integer(),
           dataBytes: z.nullable(integer()),
+          standbys: doc(
+            z.array(
+              z.object({
+                name: z.string(),
+                state: z.string(),
+                sync: z.string(),
+                lagBytes: z.nullable(integer()),
+              }),
+            ),
+            { description: "The node's standbys (pg_stat_replication); `sync`: a commit waits for it" },
+          ),
         }),
       ),
       tables: z.array(

@@ -174,13 +174,15 @@ describeHa('high availability', () => {
     return { refused, ms: refused.length === 0 ? 0 : lastRefusal - started };
   }
 
-  /** Waits until the old primary of `group` runs again as a standby; how long after `since` it did. */
+  /** Waits until the old primary of `group` is its synchronous standby again; how long after `since` it was. */
   async function rejoined(group: number, oldPrimary: string, since: number): Promise<number> {
     const started = Date.now();
     for (;;) {
       const list = await groupMembers(await ha(), group);
       const old = list?.find((m) => m.name === oldPrimary);
-      if (old && old.role !== 'leader' && (old.state === 'running' || old.state === 'streaming')) {
+      // Back as the synchronous standby: only then can the group fail over again (Patroni
+      // promotes no other standby in synchronous mode; it restarts the primary in place).
+      if (old?.role === 'sync_standby' && (old.state === 'running' || old.state === 'streaming')) {
         return Date.now() - since;
       }
       if (Date.now() - started > REJOIN_BOUND_MS) {

@@ -41,6 +41,17 @@ export function NodeColumn({
           <dd>{node.dataBytes === null ? 'unknown' : formatBytes(node.dataBytes)}</dd>
         </div>
       </dl>
+      {node.standbys.length > 0 ? (
+        <ul class="standbys" aria-label={`Standbys of ${address}`}>
+          {node.standbys.map((standby) => (
+            <li key={standby.name}>
+              standby <strong>{standby.name}</strong>: {standby.state},{' '}
+              {standby.sync === 'sync' ? 'synchronous' : standby.sync}
+              {standby.lagBytes === null ? '' : `, ${formatBytes(standby.lagBytes)} behind`}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {tenants.length > 0 ? (
         <>
           <h4 class="tenants-heading">Largest tenants here</h4>
