@@ -38,7 +38,7 @@ import {
 const USAGE = `usage: npm run cluster -- COMMAND
   start [--ha] | stop [--destroy] | url | env        the local cluster (--ha: Patroni primary + standby per group)
   status [--json]                                    nodes, shards, sizes, tables, largest tenants, rebalance (any DATABASE_URL)
-  add-worker [--wait]                                one more local worker, registered, shards rebalanced onto it
+  add-worker [--wait]                                one more local worker (a worker group in --ha mode), registered, shards rebalanced onto it
   stop-node NAME | start-node NAME                   stop or start one local node (worker2, coordinator)
   freeze NAME | thaw NAME                            SIGSTOP / SIGCONT one local node: a hung host
   switchover GROUP | failover GROUP                  high-availability mode: the group's standby becomes its primary (patronictl)
@@ -107,11 +107,16 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'add-worker': {
       const { node, state } = await addWorker(options.dir, { fast: options.fast, log: options.log });
-      console.log(`started ${node.name} on ${node.host}:${node.port}; registering it`);
-      // Every local worker, the new one among them, whatever WORKER_HOSTS says.
+      console.log(
+        state.ha
+          ? `started worker group ${node.name} (a primary and a synchronous standby), its primary on ${node.host}:${node.port}, registered by Patroni`
+          : `started ${node.name} on ${node.host}:${node.port}; registering it`,
+      );
+      // Every local worker, the new one among them, whatever WORKER_HOSTS says (in the
+      // high-availability mode Patroni registered it, and setup only rebalances).
       const { cfg } = await operationsTarget();
       const target = {
-        cfg: { ...cfg, WORKER_HOSTS: state.workers.map((w) => `${w.host}:${w.port}`) },
+        cfg: state.ha ? cfg : { ...cfg, WORKER_HOSTS: state.workers.map((w) => `${w.host}:${w.port}`) },
         local: state,
       };
       return withOperationsDb(

@@ -37,18 +37,32 @@ export const haPortCount = (workers: number) => 3 + 2 * MEMBERS_PER_GROUP * (wor
  */
 export function planHa(base: number, workers: number): HaState {
   const total = MEMBERS_PER_GROUP * (workers + 1);
-  const members = Array.from({ length: total }, (_, i) => {
-    const group = Math.floor(i / MEMBERS_PER_GROUP);
-    const letter = String.fromCharCode(97 + (i % MEMBERS_PER_GROUP));
-    return {
-      name: `${group === 0 ? 'coordinator' : `worker${group}`}-${letter}`,
-      host: LOOPBACK,
-      port: base + 1 + i,
-      restPort: base + 1 + total + i,
-      group,
-    };
-  });
+  const members = Array.from({ length: total }, (_, i) =>
+    haMember(Math.floor(i / MEMBERS_PER_GROUP), i % MEMBERS_PER_GROUP, base + 1 + i, base + 1 + total + i),
+  );
   return { etcd: { clientPort: base + 1 + 2 * total, peerPort: base + 2 + 2 * total }, members };
+}
+
+/** The members of a worker group added later, on `ports` (MEMBERS_PER_GROUP × 2 of them, free). */
+export function newWorkerGroup(ha: HaState, ports: number[]): HaMember[] {
+  const group = Math.max(...ha.members.map((m) => m.group)) + 1;
+  return Array.from({ length: MEMBERS_PER_GROUP }, (_, i) =>
+    haMember(group, i, ports[i] as number, ports[MEMBERS_PER_GROUP + i] as number),
+  );
+}
+
+export const PORTS_PER_GROUP = 2 * MEMBERS_PER_GROUP;
+
+/** Member `index` of `group`: coordinator-a, worker2-b, ... */
+function haMember(group: number, index: number, port: number, restPort: number): HaMember {
+  const letter = String.fromCharCode(97 + index);
+  return {
+    name: `${group === 0 ? 'coordinator' : `worker${group}`}-${letter}`,
+    host: LOOPBACK,
+    port,
+    restPort,
+    group,
+  };
 }
 
 export const etcdUrl = (ha: HaState) => `http://${LOOPBACK}:${ha.etcd.clientPort}`;

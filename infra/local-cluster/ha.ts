@@ -30,13 +30,15 @@ import {
   type HaMember,
   type HaState,
   haproxyConfig,
+  newWorkerGroup,
+  PORTS_PER_GROUP,
   patroniConfig,
   patronictlConfig,
   patronictlSettings,
 } from './ha-config';
 import { groupMembers, groupReady } from './ha-groups';
-import { LOOPBACK, portIsFree, waitFor } from './ports';
-import { type ClusterState, SUPERUSER } from './state';
+import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
+import { type ClusterState, SUPERUSER, writeState } from './state';
 
 type Log = (line: string) => void;
 
@@ -93,7 +95,30 @@ export async function startHa(
   }, 20_000);
   if (!etcdUp) throw new Error(`etcd did not start on ${etcdUrl(ha)}; see ${etcd.daemon.logFile}`);
 
-  for (const member of ha.members) {
+  await startMembers(state, ha.members, account, opts);
+
+  const proxy = files(state, 'haproxy');
+  if ((await daemonPid(proxy.daemon)) === null) {
+    await writeOwned(account, proxy.config, haproxyConfig(state, ha));
+    opts.log(
+      `start haproxy on ${state.coordinator.host}:${state.coordinator.port} (the coordinator group's primary)`,
+    );
+    await startDaemon(account, proxy.daemon, program('haproxy'), ['-db', '-f', proxy.config]);
+  }
+
+  await untilWhole(state, ha, account, opts.timeoutMs ?? 180_000);
+  await waitFor(async () => !(await portIsFree(state.coordinator.port)), 5000);
+}
+
+/** Starts each member's Patroni that does not run yet. */
+async function startMembers(
+  state: ClusterState,
+  members: HaMember[],
+  account: ServerAccount,
+  opts: { fast: boolean; log: Log },
+): Promise<void> {
+  const ha = state.ha as HaState;
+  for (const member of members) {
     const own = files(state, member.name);
     if ((await daemonPid(own.daemon)) !== null) continue;
     await writeOwned(
@@ -106,18 +131,15 @@ export async function startHa(
     // between nodes) looks for client certificates.
     await startDaemon(account, own.daemon, program('patroni'), [own.config], { HOME: state.dir });
   }
+}
 
-  const proxy = files(state, 'haproxy');
-  if ((await daemonPid(proxy.daemon)) === null) {
-    await writeOwned(account, proxy.config, haproxyConfig(state, ha));
-    opts.log(
-      `start haproxy on ${state.coordinator.host}:${state.coordinator.port} (the coordinator group's primary)`,
-    );
-    await startDaemon(account, proxy.daemon, program('haproxy'), ['-db', '-f', proxy.config]);
-  }
-
+/**
+ * Waits until every group has a running primary with a synchronous standby, and Patroni
+ * (from the coordinator's primary) has registered each worker group's primary.
+ */
+async function untilWhole(state: ClusterState, ha: HaState, account: ServerAccount, ms: number) {
   const groups = [...new Set(ha.members.map((m) => m.group))];
-  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
+  const deadline = Date.now() + ms;
   for (const group of groups) {
     while (!(await groupReady(ha, group))) {
       if (Date.now() > deadline) {
@@ -128,20 +150,37 @@ export async function startHa(
       await sleep(500);
     }
   }
-  // Patroni registers each worker group's primary from the coordinator's primary.
-  const workerGroups = groups.length - 1;
-  while (
-    (await psqlAt(
-      state,
-      account,
-      "SELECT count(*) FROM pg_dist_node WHERE groupid > 0 AND noderole = 'primary' AND isactive",
-    )) !== String(workerGroups)
-  ) {
+  const workerGroups = String(groups.length - 1);
+  const registered =
+    "SELECT count(*) FROM pg_dist_node WHERE groupid > 0 AND noderole = 'primary' AND isactive";
+  while ((await psqlAt(state, account, registered)) !== workerGroups) {
     if (Date.now() > deadline)
       throw new Error(`Patroni has not registered the ${workerGroups} worker groups yet`);
     await sleep(500);
   }
-  await waitFor(async () => !(await portIsFree(state.coordinator.port)), 5000);
+}
+
+/**
+ * One more worker group, a primary and a synchronous standby on free ports, which Patroni
+ * registers once it has a primary; moving shards onto it is the rebalancer's job (setup
+ * starts it). Returns the group's members.
+ */
+export async function addWorkerGroup(
+  state: ClusterState,
+  account: ServerAccount,
+  opts: { fast: boolean; log: Log },
+): Promise<HaMember[]> {
+  const ha = state.ha as HaState;
+  const base = await findFreePortRange(PORTS_PER_GROUP);
+  const members = newWorkerGroup(
+    ha,
+    Array.from({ length: PORTS_PER_GROUP }, (_, i) => base + i),
+  );
+  ha.members.push(...members);
+  await writeState(state);
+  await startMembers(state, members, account, opts);
+  await untilWhole(state, ha, account, 180_000);
+  return members;
 }
 
 /** Stops HAProxy, every member (each group's standby before its primary) and etcd. */

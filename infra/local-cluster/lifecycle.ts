@@ -8,8 +8,9 @@ import path from 'node:path';
 import { giveTo, type ServerAccount, serverAccount } from './account';
 import { findPgBin, findProgram, installedCitusVersion, pgMajorVersion } from './binaries';
 import { thawNode } from './faults';
-import { haProcesses, startHa, stopHa } from './ha';
+import { addWorkerGroup, haProcesses, startHa, stopHa } from './ha';
 import { haPortCount, planHa } from './ha-config';
+import { primaryOf } from './ha-groups';
 import { ensureDatabase, initNode, nodeRunning, startNode, stopNode } from './nodes';
 import type { ClusterOptions } from './options';
 import { startPooler, stopPooler } from './pooler';
@@ -169,8 +170,18 @@ export async function addWorker(
 ): Promise<{ state: ClusterState; node: NodeAddress }> {
   const state = await requireState(dir);
   if (!state.citus) throw new Error('the local cluster is plain PostgreSQL (no Citus): it has no workers');
-  if (state.ha) throw new Error('adding a worker group to the high-availability mode is not supported yet');
+
   const account = await serverAccount(state.user);
+  if (state.ha) {
+    // A worker group: its primary is the node to report; Patroni registers it.
+    const members = await addWorkerGroup(state, account, {
+      fast: opts.fast ?? false,
+      log: opts.log ?? (() => {}),
+    });
+    const primary = (await primaryOf(state.ha, members[0]?.group ?? -1)) ?? members[0];
+    if (!primary) throw new Error('the new worker group has no member');
+    return { state, node: { name: `worker${primary.group}`, host: primary.host, port: primary.port } };
+  }
   let port = Math.max(...allNodes(state).map((n) => n.port)) + 1;
   while (!(await portIsFree(port))) port += 1;
   const numbers = state.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? 0));

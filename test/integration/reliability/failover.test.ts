@@ -20,12 +20,14 @@ import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { handler as createProduct } from '../../../functions/products/create';
 import { handler as getProduct } from '../../../functions/products/get';
 import {
+  addWorker,
   changePrimary,
   groupMembers,
   type HaMember,
   killPostmaster,
   primaryOf,
 } from '../../../infra/local-cluster';
+import { waitForRebalance } from '../../../lib/cluster/rebalance';
 import { tenantPlacement } from '../../../lib/cluster/tenants';
 import { createDb, type Db, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
@@ -305,8 +307,9 @@ describeHa('high availability', () => {
   it.each([
     ['a worker group', 2],
     ['the coordinator group', 0],
-  ])('should switch %s over as planned, costing at most a few 503s', async (what, group) => {
+  ])('should switch %s over as planned, refusing only with 503s, only its tenants', async (what, group) => {
     const counts = [];
+    const windows = [];
     for (let i = 0; i < RUNS; i++) {
       const primary = await primaryOf(await ha(), group);
       if (!primary) throw new Error(`group ${group} has no primary`);
@@ -328,12 +331,42 @@ describeHa('high availability', () => {
         expect(answer.status).toBe(503);
         expect(Number(answer.retryAfter)).toBeGreaterThan(0);
       }
+      const window = refused.length
+        ? Math.max(...refused.map((a) => a.at)) - Math.min(...refused.map((a) => a.at))
+        : 0;
       console.log(
-        `failover: switchover of group ${group} (${primary.name}): ${refused.length} requests refused (${byReason(refused)})`,
+        `failover: switchover of group ${group} (${primary.name}): ${refused.length} requests refused over ${window} ms (${byReason(refused)})`,
       );
       counts.push(refused.length);
+      windows.push(window);
     }
-    console.log(`failover: switchover of ${what} over ${RUNS} runs: requests refused ${spread(counts)}`);
+    console.log(
+      `failover: switchover of ${what} over ${RUNS} runs: refused for ${spread(windows)} ms; requests refused ${spread(counts)}`,
+    );
+  });
+
+  it('should add a worker group, registered by Patroni, and rebalance shards onto it while orders go on', async () => {
+    const { node } = await addWorker(cluster.dir, { fast: true });
+    const summary = await cluster.setup();
+    expect(summary.registration).toEqual({ added: [], moved: [], removed: [], problems: [] });
+    expect(summary.workers.map((w) => `${w.host}:${w.port}`)).toContain(`${node.host}:${node.port}`);
+    const { seen } = await underLoad(
+      async () => {
+        await waitForRebalance(cluster.db, () => {});
+      },
+      () => true,
+    );
+    expect(seen.filter((a) => a.status >= 300)).toEqual([]);
+    const group = (await members()).find((m) => m.port === node.port)?.group;
+    const roles = (await groupMembers(await ha(), group ?? -1))?.map((m) => m.role).sort();
+    expect(roles).toEqual(['leader', 'sync_standby']);
+    const { rows } = await cluster.db.query<{ shards: number }>(
+      `SELECT count(*)::int AS shards FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+        WHERE n.nodename = $1 AND n.nodeport = $2`,
+      [node.host, node.port],
+    );
+    expect(rows[0]?.shards).toBeGreaterThan(0);
+    await locate();
   });
 
   it('should have kept every order answered 201, exactly once, and the stock that adds up', async () => {
