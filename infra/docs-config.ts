@@ -1,5 +1,5 @@
 /**
- * `npm run docs:config`: write docs/configuration.md from lib/config.ts's settings
+ * `npm run docs:config`: write docs/configuration.md from lib/config/'s settings
  * (infra/docs/configuration.ts renders it). test/unit/docs.test.ts fails until the file
  * is what this writes.
  */

@@ -4,7 +4,7 @@
  * handler (the database module's slow queries and lost connections), carries the request
  * id, the function's name and request id and whether the instance was cold, because the
  * handler stack puts them on this one logger (lib/http/handler.ts). The level is
- * LOG_LEVEL's (lib/config.ts); Powertools' own variables (POWERTOOLS_LOGGER_SAMPLE_RATE
+ * LOG_LEVEL's (lib/config/); Powertools' own variables (POWERTOOLS_LOGGER_SAMPLE_RATE
  * for debug lines on a share of requests, POWERTOOLS_DEV to pretty-print) apply too.
  *
  * Never pass query parameters, request bodies, keys or tokens here.

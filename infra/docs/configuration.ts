@@ -1,5 +1,5 @@
 /**
- * docs/configuration.md, generated from lib/config.ts: a table for each section of its
+ * docs/configuration.md, generated from lib/config/: a table for each section of its
  * `settings`, a row for each variable with its default, the values its schema accepts (a
  * range, a list, or the words its metadata gives) and its description, between prose
  * that is about no one setting and lives here. `npm run docs:config` (infra/docs-config.ts)
@@ -53,13 +53,13 @@ const seeAlso: Partial<Record<SettingName, string>> = {
 };
 
 const HEADER = `<!--
-  Generated from lib/config.ts by \`npm run docs:config\` (infra/docs/configuration.ts): edit
+  Generated from lib/config/ by \`npm run docs:config\` (infra/docs/configuration.ts): edit
   a setting's schema and description there, the prose around the tables in the generator,
   then run the script. test/unit/docs.test.ts fails while this file differs from what it writes.
 -->
 # Configuration
 
-Every environment variable the code reads is parsed with zod in \`lib/config.ts\` on first
+Every environment variable the code reads is parsed with zod in \`lib/config/\` on first
 use; a missing or malformed one stops the function or command with a message naming it.
 An empty variable counts as unset. Each tool reads only its sections: a function reads
 [database](#database), [HTTP](#http), [logging](#logging) and [setup](#setup); the local
@@ -92,7 +92,7 @@ const NOT_IN_CONFIG = `Read by the scripts and files around the code, not by it:
 /** The sections after the settings' own: headings and text. */
 const closing = [
   { heading: 'PgBouncer', text: PGBOUNCER },
-  { heading: 'Not in lib/config.ts', text: NOT_IN_CONFIG },
+  { heading: 'Not in lib/config/', text: NOT_IN_CONFIG },
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, each space a hyphen. */
@@ -107,7 +107,7 @@ type Json = Record<string, unknown>;
 /** The setting's JSON Schema as it is set (zod's conversion), with its metadata merged in. */
 const jsonSchemaOf = (name: string, schema: z.ZodMiniType): Json & Partial<SettingMeta> => {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  if (typeof json.description !== 'string') throw new Error(`${name} has no description in lib/config.ts`);
+  if (typeof json.description !== 'string') throw new Error(`${name} has no description in lib/config/`);
   return json;
 };
 
@@ -128,7 +128,7 @@ function valuesOf(name: string, json: Json & Partial<SettingMeta>): string {
   if (json.type === 'string' && typeof json.minLength === 'number' && json.pattern === undefined)
     return `${json.minLength} characters or more`;
   throw new Error(
-    `${name}: say in words what it accepts (\`values\` in its metadata in lib/config.ts): its schema says no range or list`,
+    `${name}: say in words what it accepts (\`values\` in its metadata in lib/config/): its schema says no range or list`,
   );
 }
 

@@ -6,20 +6,7 @@
 import path from 'node:path';
 import type { Daemon } from './daemon';
 import { LOOPBACK } from './ports';
-import { type ClusterState, type NodeAddress, SUPERUSER } from './state';
-
-/** One Patroni member: a PostgreSQL server of a Citus group and the Patroni that runs it. */
-export interface HaMember extends NodeAddress {
-  /** The Citus group: 0 is the coordinator's, 1.. the workers'. */
-  group: number;
-  /** Patroni's REST API. */
-  restPort: number;
-}
-
-export interface HaState {
-  etcd: { clientPort: number; peerPort: number };
-  members: HaMember[];
-}
+import { type ClusterState, type HaMember, type HaState, SUPERUSER } from './state';
 
 /** The Patroni cluster name (its `scope`): every group of one Citus cluster shares it. */
 const SCOPE = 'distribushop';

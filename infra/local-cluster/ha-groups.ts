@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runAs } from './account';
 import { program } from './binaries';
-import { type HaMember, type HaState, patronictlConfig } from './ha-config';
-import type { ClusterState } from './state';
+import { patronictlConfig } from './ha-config';
+import type { ClusterState, HaMember, HaState } from './state';
 
 /** What a member's Patroni says of it (GET /patroni); null when its REST API does not answer. */
 export async function memberStatus(member: HaMember): Promise<Record<string, unknown> | null> {

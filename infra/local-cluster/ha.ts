@@ -27,8 +27,6 @@ import { daemonPid, startDaemon, stopDaemon } from './daemon';
 import {
   etcdUrl,
   files,
-  type HaMember,
-  type HaState,
   haproxyConfig,
   newWorkerGroup,
   PORTS_PER_GROUP,
@@ -38,7 +36,7 @@ import {
 } from './ha-config';
 import { groupMembers, groupReady } from './ha-groups';
 import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
-import { type ClusterState, SUPERUSER, writeState } from './state';
+import { type ClusterState, type HaMember, type HaState, SUPERUSER, writeState } from './state';
 
 type Log = (line: string) => void;
 

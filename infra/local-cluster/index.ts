@@ -27,7 +27,7 @@ export { POOLER_POOL_SIZE } from '../pgbouncer/ini';
 export { describeCluster, describePooler } from './describe';
 export { freezeNode, moveNode, startNodeByName, stopNodeByName, thawNode } from './faults';
 export { killPostmaster } from './ha';
-export type { HaMember, HaState } from './ha-config';
+
 export { changePrimary, describeGroups, groupMembers, primaryOf } from './ha-groups';
 export {
   addWorker,
@@ -49,6 +49,8 @@ export {
   type ClusterState,
   databaseUrl,
   functionsDatabaseUrl,
+  type HaMember,
+  type HaState,
   type NodeAddress,
   readState,
   setupEnvironment,

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HaState } from './ha-config';
 
 const STATE_FILE = 'cluster.json';
 
@@ -17,6 +16,20 @@ export interface NodeAddress {
   name: string;
   host: string;
   port: number;
+}
+
+/** One Patroni member: a PostgreSQL server of a Citus group and the Patroni that runs it. */
+export interface HaMember extends NodeAddress {
+  /** The Citus group: 0 is the coordinator's, 1.. the workers'. */
+  group: number;
+  /** Patroni's REST API. */
+  restPort: number;
+}
+
+/** The high-availability mode's etcd and Patroni members (ha.ts). */
+export interface HaState {
+  etcd: { clientPort: number; peerPort: number };
+  members: HaMember[];
 }
 
 export interface ClusterState {

@@ -1,7 +1,7 @@
 /**
  * PgBouncer's configuration, for the local cluster's PgBouncer (infra/local-cluster/) and
  * for docker compose's `pgbouncer` service (pgbouncer.ini beside this file, which
- * test/unit/pgbouncer-ini.test.ts holds equal to what this renders with lib/config.ts's
+ * test/unit/pgbouncer-ini.test.ts holds equal to what this renders with lib/config's
  * defaults): transaction pooling in front of the coordinator for every database on it.
  */
 import type { ConnectionBounds } from '../../lib/config';
@@ -70,7 +70,7 @@ export function composePgBouncerIni(bounds: ConnectionBounds): string {
       'PgBouncer for docker compose (the `pgbouncer` service): transaction pooling in front of',
       'the coordinator, so that any number of function instances, each with its one',
       `connection, share at most ${POOLER_POOL_SIZE} of the coordinator's per database. This file is`,
-      "what infra/pgbouncer/ini.ts renders with lib/config.ts's defaults (the local cluster's",
+      "what infra/pgbouncer/ini.ts renders with lib/config's defaults (the local cluster's",
       'PgBouncer gets the same settings); test/unit/pgbouncer-ini.test.ts holds the two equal.',
     ],
     coordinator: { host: 'coordinator', port: 5432 },

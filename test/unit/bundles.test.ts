@@ -78,8 +78,8 @@ describe('a bundle as deployed', () => {
     expect(NODE_OPTIONS ?? '').not.toContain('--enable-source-maps');
     expect(outcome).toEqual({ atStart: 0, after: 1, status: 500 });
     const logged = JSON.parse(child.stderr.trim().split('\n').pop() ?? '{}') as { stack?: string };
-    // The frame that threw, in lib/config.ts, not in the bundle.
-    expect(logged.stack).toMatch(/^\s+at .*lib\/config\.ts:\d+:\d+/m);
+    // The frame that threw, in lib/config/index.ts, not in the bundle.
+    expect(logged.stack).toMatch(/^\s+at .*lib\/config\/index\.ts:\d+:\d+/m);
     expect(logged.stack).not.toContain(path.basename(file));
   });
 });

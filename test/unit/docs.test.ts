@@ -2,7 +2,7 @@
  * The README and the guides in docs/ held to the code and to each other: every relative
  * link resolves to a file and, with an anchor, to a heading of it; every heading is in its
  * file's table of contents; the README stays short; its API table is the route table; and
- * docs/configuration.md is what infra/docs/configuration.ts generates from lib/config.ts.
+ * docs/configuration.md is what infra/docs/configuration.ts generates from lib/config/.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -120,7 +120,7 @@ describe("the README's API table", () => {
 });
 
 describe('docs/configuration.md', () => {
-  it('should be what `npm run docs:config` generates from lib/config.ts', () => {
+  it('should be what `npm run docs:config` generates from lib/config/', () => {
     const generated = configurationDoc().split('\n');
     const committed = read('docs/configuration.md').split('\n');
     const line = committed.findIndex((text, i) => text !== generated[i]);
@@ -128,7 +128,7 @@ describe('docs/configuration.md', () => {
     const at = line >= 0 ? line : Math.min(committed.length, generated.length);
     expect(
       differs
-        ? `docs/configuration.md is not what lib/config.ts generates (line ${at + 1}: ` +
+        ? `docs/configuration.md is not what lib/config/ generates (line ${at + 1}: ` +
             `${JSON.stringify(committed[at] ?? '')}, generated ${JSON.stringify(generated[at] ?? '')}); ` +
             'run `npm run docs:config` and commit the file'
         : 'up to date',

@@ -1,6 +1,6 @@
 /**
  * docker compose's PgBouncer configuration is the file infra/pgbouncer/ini.ts renders
- * with lib/config.ts's defaults, as the local cluster's is: the connection bounds and the
+ * with lib/config's defaults, as the local cluster's is: the connection bounds and the
  * pool size are written in one place.
  */
 import { readFileSync } from 'node:fs';
