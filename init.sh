@@ -11,7 +11,9 @@
 # The compose cluster's workers are registered under their container names, which resolve
 # only inside the compose network; so for that cluster (DATABASE_URL unset, or its
 # published coordinator port on this host) setup runs there, as `docker compose run --rm
-# setup` (the same script in the setup image).
+# setup` (the same script in the setup image). The high-availability variant
+# (docker-compose.ha.yml) is found too: COMPOSE_FILE names it, or its coordinator group
+# runs in this folder's compose project; its setup service leaves the workers to Patroni.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,6 +27,14 @@ compose() {
     return 127
   fi
 }
+
+# The compose file of the cluster in this folder: COMPOSE_FILE when set (compose reads it),
+# else docker-compose.ha.yml when its coordinator group has containers, else compose's
+# default, docker-compose.yml.
+if [ -z "${COMPOSE_FILE:-}" ] && { command -v docker >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; } &&
+  [ -n "$(compose -f docker-compose.ha.yml ps -q coordinator-a 2>/dev/null || true)" ]; then
+  export COMPOSE_FILE=docker-compose.ha.yml
+fi
 
 # The host port the compose coordinator of this folder is published on; nothing when it is not running.
 compose_coordinator_port() {
@@ -46,7 +56,7 @@ url_is_compose_coordinator() {
 
 in_compose_network() {
   echo "== the docker compose cluster: setup runs inside its network, where the workers' names resolve"
-  echo "== docker compose run --rm setup"
+  echo "== docker compose${COMPOSE_FILE:+ -f $COMPOSE_FILE} run --rm setup"
   compose run --rm setup
   exit 0
 }
@@ -60,6 +70,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     echo "init.sh: no cluster found. Set DATABASE_URL to the coordinator, or start a cluster first:" >&2
     echo "  npm run cluster -- start                    (the local cluster; then ./init.sh)" >&2
     echo "  docker compose up -d --scale worker=4       (docker compose; then ./init.sh, or docker compose run --rm setup)" >&2
+    echo "  docker compose -f docker-compose.ha.yml up -d --scale worker=4   (high availability; then ./init.sh)" >&2
     exit 1
   fi
 elif [ -z "${WORKER_HOSTS:-}" ] && url_is_compose_coordinator; then

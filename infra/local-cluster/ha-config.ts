@@ -10,6 +10,8 @@ import { type ClusterState, type HaMember, type HaState, SUPERUSER } from './sta
 
 /** The Patroni cluster name (its `scope`): every group of one Citus cluster shares it. */
 const SCOPE = 'distribushop';
+/** Where in etcd Patroni keeps its keys: `/distribushop/distribushop/<group>/leader`, ... */
+const NAMESPACE = '/distribushop/';
 /** Members per group: a primary and its synchronous standby. */
 const MEMBERS_PER_GROUP = 2;
 const REPLICATION_USER = 'replicator';
@@ -65,22 +67,32 @@ export function files(state: Pick<ClusterState, 'dir'>, name: string) {
 }
 
 /**
- * A member's Patroni configuration (JSON, which is YAML). The timings are short for a
- * local cluster whose failures are process deaths: a member whose leader key is not
- * renewed for `ttl` seconds loses it; Patroni checks every `loop_wait` seconds.
+ * Where Patroni's members run, as far as their shared settings differ: the local
+ * cluster's processes on loopback, or docker compose's containers (infra/docker/ha.ts).
  */
-export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember, fast: boolean) {
-  const dataDir = path.join(state.dir, member.name);
+export interface PatroniSite {
+  database: string;
+  /** etcd's client addresses, `host:port`. */
+  etcdHosts: string[];
+  /** The addresses the members trust connections from (pg_hba): a CIDR, or `all`. */
+  clients: string;
+  /** fsync and full_page_writes off: for a throwaway cluster. */
+  fast: boolean;
+}
+
+/**
+ * What every member of a cluster shares, wherever it runs (JSON, which is YAML): the
+ * settings that matter, with why. The timings are short for a cluster whose failures are
+ * process deaths: a member whose leader key is not renewed for `ttl` seconds loses it;
+ * Patroni checks every `loop_wait` seconds. What differs per member (its name, Citus
+ * group, addresses and data folder) is the caller's.
+ */
+export function patroniSettings(site: PatroniSite) {
   return {
     scope: SCOPE,
-    namespace: '/distribushop/',
-    name: member.name,
-    citus: { group: member.group, database: state.database },
-    restapi: {
-      listen: `${LOOPBACK}:${member.restPort}`,
-      connect_address: `${LOOPBACK}:${member.restPort}`,
-    },
-    etcd3: { hosts: [`${LOOPBACK}:${ha.etcd.clientPort}`] },
+    namespace: NAMESPACE,
+    citus: { database: site.database },
+    etcd3: { hosts: site.etcdHosts },
     bootstrap: {
       dcs: {
         ttl: 10,
@@ -111,11 +123,6 @@ export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember
       initdb: [{ encoding: 'UTF8' }, { locale: 'C' }],
     },
     postgresql: {
-      listen: `${LOOPBACK}:${member.port}`,
-      connect_address: `${LOOPBACK}:${member.port}`,
-      data_dir: dataDir,
-      bin_dir: state.pgBin,
-      pgpass: path.join(state.dir, 'ha', `${member.name}.pgpass`),
       // A standby is cloned with pg_basebackup: an immediate checkpoint, not a spread one
       // (which made a new standby wait about two minutes for a fresh primary).
       basebackup: [{ checkpoint: 'fast' }],
@@ -129,15 +136,42 @@ export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember
         // Patroni 3.0 does not set it: the address the node's own connections to itself use.
         'citus.local_hostname': LOOPBACK,
         log_line_prefix: '%m [%p] %q%u@%d ',
-        ...(fast ? { fsync: 'off', full_page_writes: 'off' } : {}),
+        ...(site.fast ? { fsync: 'off', full_page_writes: 'off' } : {}),
       },
       pg_hba: [
         'local all all trust',
-        `host all all ${LOOPBACK}/32 trust`,
-        `host replication all ${LOOPBACK}/32 trust`,
+        `host all all ${site.clients} trust`,
+        `host replication all ${site.clients} trust`,
       ],
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  };
+}
+
+/** A local member's Patroni configuration: the shared settings, and where this member listens and keeps its data. */
+export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember, fast: boolean) {
+  const shared = patroniSettings({
+    database: state.database,
+    etcdHosts: [`${LOOPBACK}:${ha.etcd.clientPort}`],
+    clients: `${LOOPBACK}/32`,
+    fast,
+  });
+  return {
+    ...shared,
+    name: member.name,
+    citus: { ...shared.citus, group: member.group },
+    restapi: {
+      listen: `${LOOPBACK}:${member.restPort}`,
+      connect_address: `${LOOPBACK}:${member.restPort}`,
+    },
+    postgresql: {
+      listen: `${LOOPBACK}:${member.port}`,
+      connect_address: `${LOOPBACK}:${member.port}`,
+      data_dir: path.join(state.dir, member.name),
+      bin_dir: state.pgBin,
+      pgpass: path.join(state.dir, 'ha', `${member.name}.pgpass`),
+      ...shared.postgresql,
+    },
   };
 }
 
@@ -147,18 +181,37 @@ export const patronictlConfig = (state: Pick<ClusterState, 'dir'>) =>
 
 export const patronictlSettings = (state: ClusterState, ha: HaState) => ({
   scope: SCOPE,
-  namespace: '/distribushop/',
+  namespace: NAMESPACE,
   etcd3: { hosts: [`${LOOPBACK}:${ha.etcd.clientPort}`] },
   citus: { group: 0, database: state.database },
 });
 
-/** HAProxy in front of the coordinator group: connections go to the member whose Patroni says it is the primary. */
-export function haproxyConfig(state: ClusterState, ha: HaState): string {
-  const coordinators = ha.members.filter((m) => m.group === 0);
+/** One coordinator member as HAProxy reaches it: its PostgreSQL port and its Patroni REST port. */
+export interface ProxiedMember {
+  name: string;
+  host: string;
+  port: number;
+  restPort: number;
+}
+
+/**
+ * HAProxy's configuration in front of the coordinator group: connections go to the member
+ * whose Patroni answers `/primary` with 200, and those to a member that stops
+ * answering are closed. `dns` (docker compose's resolver) makes HAProxy start while a
+ * member's name does not resolve yet and follow a member whose address changes.
+ */
+export function haproxyText(opts: {
+  header: string[];
+  bind: string;
+  members: ProxiedMember[];
+  dns?: string;
+}): string {
+  const resolve = opts.dns ? ' resolvers dns init-addr last,libc,none' : '';
   return [
-    '# written by DistribuShop infra/local-cluster/ha.ts',
+    ...opts.header.map((line) => `# ${line}`),
     'global',
     '  maxconn 1000',
+    ...(opts.dns ? ['resolvers dns', `  nameserver dns ${opts.dns}`, '  hold valid 1s'] : []),
     'defaults',
     '  mode tcp',
     '  timeout connect 2s',
@@ -166,11 +219,23 @@ export function haproxyConfig(state: ClusterState, ha: HaState): string {
     '  timeout server 30m',
     '  timeout check 1s',
     'listen coordinator',
-    `  bind ${state.coordinator.host}:${state.coordinator.port}`,
-    '  option httpchk GET /primary',
+    `  bind ${opts.bind}`,
+    // OPTIONS, not GET: the same answer from Patroni's /primary, but the status line
+    // alone. HAProxy closes a check once it has the status, and Patroni 3.0 logs a
+    // traceback for every GET whose body it could not finish writing.
+    '  option httpchk OPTIONS /primary',
     '  http-check expect status 200',
-    '  default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions',
-    ...coordinators.map((m) => `  server ${m.name} ${m.host}:${m.port} check port ${m.restPort}`),
+    `  default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions${resolve}`,
+    ...opts.members.map((m) => `  server ${m.name} ${m.host}:${m.port} check port ${m.restPort}`),
     '',
   ].join('\n');
+}
+
+/** The local cluster's HAProxy, on the coordinator's address. */
+export function haproxyConfig(state: ClusterState, ha: HaState): string {
+  return haproxyText({
+    header: ['written by DistribuShop infra/local-cluster/ha.ts'],
+    bind: `${state.coordinator.host}:${state.coordinator.port}`,
+    members: ha.members.filter((m) => m.group === 0),
+  });
 }

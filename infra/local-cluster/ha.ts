@@ -9,10 +9,10 @@
  * Patroni owns what setup does in the plain mode: it creates the database and the citus
  * extension, registers every group's primary in pg_dist_node and moves the entry on a
  * failover or switchover. HAProxy asks each coordinator member's Patroni REST API
- * (`GET /primary`: 200 on the primary only) every second and sends connections to the
+ * (`/primary`: 200 on the primary only) every second and sends connections to the
  * one that answers 200, closing those to a member that stops answering (the pattern
  * Patroni documents), so the functions follow the primary with no restart and no
- * configuration to edit. The settings that matter are in patroniConfig() (ha-config.ts), with why.
+ * configuration to edit. The settings that matter are in patroniSettings() (ha-config.ts), with why.
  *
  * All of it runs on one machine: it protects against a server process dying (kill -9, a
  * crash), not against losing the machine.
