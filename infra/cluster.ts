@@ -181,7 +181,16 @@ async function main(argv: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
       }
-      return withOperationsDb(async (db) => {
+      return withOperationsDb(async (db, cfg) => {
+        if (cfg.WORKER_REGISTRATION === 'patroni') {
+          // Patroni keeps every worker group with a leader registered: it would add the
+          // removed node again on its next loop.
+          console.error(
+            'remove-worker: in the high-availability mode Patroni keeps each worker group registered; ' +
+              'removing a group (draining it, stopping its members, clearing its keys in etcd) is not supported yet',
+          );
+          return 2;
+        }
         const { movedShards } = await removeWorker(db, parseHostPort(target));
         console.log(`moved ${movedShards} shards off ${target} and removed it from the cluster`);
         return 0;

@@ -20,14 +20,25 @@ import {
   type TableDistribution,
   unreachableWorkers,
 } from './inspect';
+import {
+  coordinatorStandbys,
+  type NodeFacts,
+  nodeState,
+  type StandbyStatus,
+  workerFacts,
+} from './node-facts';
 import { type RebalanceStatus, rebalanceStatus } from './rebalance';
 
 export interface NodeStatus {
   host: string;
   port: number;
   role: 'coordinator' | 'worker';
-  /** `inactive`: registered but disabled in Citus's metadata. */
-  state: 'active' | 'unreachable' | 'inactive';
+  /**
+   * `inactive`: registered but disabled in Citus's metadata; `switching`: Patroni is
+   * switching the node's group over to its standby (it marks the entry `<host>-demoted`
+   * while it does).
+   */
+  state: 'active' | 'unreachable' | 'inactive' | 'switching';
   /** Placements of distributed-table shards on the node. */
   shards: number;
   /** Bytes of the node's shards (distributed and reference), or null when the node could not be asked. */
@@ -37,17 +48,6 @@ export interface NodeStatus {
    * mode gives every node one, synchronous; empty when it has none or could not be asked.
    */
   standbys: StandbyStatus[];
-}
-
-export interface StandbyStatus {
-  /** The standby's name (Patroni's member name). */
-  name: string;
-  /** `streaming`, or `catchup`/`startup` while it joins. */
-  state: string;
-  /** `sync`: a commit waits for it; `async`, `potential` or `quorum` otherwise. */
-  sync: string;
-  /** How far its replay is behind the node's WAL, in bytes. */
-  lagBytes: number | null;
 }
 
 export interface TenantStatus {
@@ -94,48 +94,6 @@ interface PlacementRow {
   host: string;
   port: number;
   shards: number;
-}
-
-/** What each node says of its own standbys (its walsenders). */
-const STANDBYS_SQL = `SELECT coalesce(json_agg(json_build_object(
-    'name', application_name, 'state', state, 'sync', sync_state,
-    'lagBytes', pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) ORDER BY application_name), '[]')
-  FROM pg_stat_replication`;
-
-interface NodeFacts {
-  bytes: number;
-  standbys: StandbyStatus[];
-}
-
-/**
- * Shard bytes and standbys per worker, asked of the reachable workers only (each one sums
- * its own shards and lists its own walsenders), in one round of questions.
- */
-async function workerFacts(database: Db, nodes: { host: string; port: number }[], ms: number) {
-  const facts = new Map<string, NodeFacts>();
-  if (nodes.length === 0) return facts;
-  const command = `SELECT json_build_object('bytes', (
-      SELECT coalesce(sum(pg_total_relation_size(to_regclass(shard_name(s.logicalrelid, s.shardid)))), 0)::bigint
-        FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
-       WHERE p.groupid = (SELECT groupid FROM pg_dist_local_group)),
-      'standbys', (${STANDBYS_SQL}))`;
-  await withStatementTimeout(database, ms, async (tx) => {
-    const { rows } = await tx.query<{ host: string; port: number; success: boolean; result: string }>(
-      `SELECT node_name AS host, node_port AS port, success, result
-         FROM master_run_on_worker($1::text[], $2::int[], $3::text[], true)`,
-      [nodes.map((n) => n.host), nodes.map((n) => n.port), nodes.map(() => command)],
-    );
-    for (const r of rows) if (r.success) facts.set(`${r.host}:${r.port}`, JSON.parse(r.result) as NodeFacts);
-  });
-  return facts;
-}
-
-/** The coordinator's own standbys. */
-async function coordinatorStandbys(database: Db): Promise<StandbyStatus[]> {
-  const { rows } = await database.query<{ standbys: StandbyStatus[] }>(
-    `SELECT (${STANDBYS_SQL}) AS standbys`,
-  );
-  return rows[0]?.standbys ?? [];
 }
 
 /**
@@ -309,7 +267,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
       host: n.host,
       port: n.port,
       role: n.role,
-      state: !n.isActive ? 'inactive' : unreachable.has(key) ? 'unreachable' : 'active',
+      state: nodeState(n, !unreachable.has(key)),
       shards: placements.find((p) => p.host === n.host && p.port === n.port)?.shards ?? 0,
       dataBytes: facts.get(key)?.bytes ?? null,
       standbys: n.role === 'coordinator' ? ownStandbys : (facts.get(key)?.standbys ?? []),
@@ -340,6 +298,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
   const rebalance = await rebalanceStatus(database);
   const operations = await shardOperations(database);
   const down = nodeStatus.filter((n) => n.state === 'unreachable').map((n) => `${n.host}:${n.port}`);
+  const switching = nodeStatus.filter((n) => n.state === 'switching').map((n) => `${n.host}:${n.port}`);
   const active = nodeStatus.filter((n) => n.role === 'worker' && n.state === 'active').length;
   const alone = nodeStatus.filter((n) => n.state === 'active' && !n.standbys.some((b) => b.sync === 'sync'));
   const replicated = nodeStatus.some((n) => n.standbys.length > 0);
@@ -351,6 +310,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
         : '; every node with a synchronous standby'
       : '') +
     (down.length ? `; DEGRADED: ${down.join(', ')} cannot be reached (their tenants get 503)` : '') +
+    (switching.length ? `; SWITCHING OVER: ${switching.join(', ')} (Patroni is promoting the standby)` : '') +
     (rebalance.running
       ? `; rebalance job ${rebalance.jobId} running (${rebalance.tasksDone}/${rebalance.tasksTotal} moves)`
       : '');

@@ -1,6 +1,6 @@
 /** The checks that say the cluster holds the distributed schema the bundle intends. */
 
-import { ALL_TABLES, DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../db/catalog';
+import { allTables, DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../db/catalog';
 import type { ClusterMode, ClusterNode, ShardPlacement, TableDistribution } from './inspect';
 import type { RebalanceStatus } from './rebalance';
 
@@ -23,7 +23,7 @@ export function verify(
 ): SetupCheck[] {
   const byName = new Map(tables.map((t) => [t.table, t]));
   const checks: SetupCheck[] = [];
-  const missing = ALL_TABLES.filter((t) => !byName.has(t));
+  const missing = allTables().filter((t) => !byName.has(t));
   checks.push({
     name: 'every table exists',
     level: level(missing.length === 0),

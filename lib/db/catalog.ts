@@ -22,8 +22,14 @@ export const DISTRIBUTED_TABLES = [
   { table: 'ad_stats_daily', column: 'company_id' },
 ] as const;
 
-/** Every table of the bundle: the reference tables, then the distributed ones. */
-export const ALL_TABLES: readonly string[] = [...REFERENCE_TABLES, ...DISTRIBUTED_TABLES.map((t) => t.table)];
+/**
+ * Every table of the bundle: the reference tables, then the distributed ones. A function,
+ * so that a bundle that imports this module for its lists of values carries no table list.
+ */
+export const allTables = (): readonly string[] => [
+  ...REFERENCE_TABLES,
+  ...DISTRIBUTED_TABLES.map((t) => t.table),
+];
 
 export const COST_MODELS = ['cost_per_click', 'cost_per_impression'] as const;
 export const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'archived', 'completed'] as const;

@@ -7,7 +7,7 @@
 import { citusVersion } from '../cluster/inspect';
 import { describeRebalance, startRebalance } from '../cluster/rebalance';
 import type { Db } from '../db';
-import { ALL_TABLES } from '../db/catalog';
+import { allTables } from '../db/catalog';
 import { messageOf } from '../db/errors';
 import { log } from '../log';
 
@@ -72,7 +72,7 @@ const rebalance: Step = async (database) => {
 
 /** Fresh planner statistics; Citus passes ANALYZE on to every shard. */
 const analyze: Step = async (database, options) => {
-  const tables = options.analyzeTables ?? ALL_TABLES;
+  const tables = options.analyzeTables ?? allTables();
   const failed: string[] = [];
   for (const table of tables) {
     try {

@@ -1,6 +1,6 @@
 import { listTables } from '../../lib/cluster/inspect';
 import { setupCluster } from '../../lib/cluster/setup';
-import { ALL_TABLES, DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/db/catalog';
+import { allTables, DISTRIBUTED_TABLES, REFERENCE_TABLES } from '../../lib/db/catalog';
 import { closeDb, query } from '../support/db';
 import { describeCitus, describePlain, workerCount } from '../support/tiers';
 
@@ -129,7 +129,7 @@ describePlain('setup on plain PostgreSQL', () => {
     const citus = await query("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
     expect(citus.rowCount).toBe(0);
     const tables = await listTables('plain');
-    expect(tables.map((t) => t.table).sort()).toEqual([...ALL_TABLES].sort());
+    expect(tables.map((t) => t.table).sort()).toEqual([...allTables()].sort());
     expect(tables.every((t) => t.kind === 'plain')).toBe(true);
   });
 });

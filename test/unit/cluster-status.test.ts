@@ -1,3 +1,4 @@
+import { nodeState } from '../../lib/cluster/node-facts';
 import { TENANT_SIZES_SQL } from '../../lib/cluster/status';
 import { DISTRIBUTED_TABLES } from '../../lib/db/catalog';
 
@@ -10,5 +11,17 @@ describe('the largest tenants query', () => {
       expect(TENANT_SIZES_SQL).toMatch(branch);
     }
     expect(TENANT_SIZES_SQL.match(/ FROM \w+ x /g)).toHaveLength(DISTRIBUTED_TABLES.length);
+  });
+});
+
+describe("a node's state", () => {
+  it.each([
+    [{ host: '10.0.0.7', isActive: true }, true, 'active'],
+    [{ host: '10.0.0.7', isActive: true }, false, 'unreachable'],
+    [{ host: '10.0.0.7', isActive: false }, false, 'inactive'],
+    // Patroni marks the entry while it switches the group over (Citus's transparent switchover).
+    [{ host: '10.0.0.7-demoted', isActive: true }, false, 'switching'],
+  ])('should be %j, answered %s: %s', (node, answered, state) => {
+    expect(nodeState(node, answered)).toBe(state);
   });
 });

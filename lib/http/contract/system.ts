@@ -53,7 +53,9 @@ export const clusterStatusOut = doc(
           host: z.string(),
           port: integer(),
           role: z.enum(['coordinator', 'worker']),
-          state: z.enum(['active', 'unreachable', 'inactive']),
+          state: doc(z.enum(['active', 'unreachable', 'inactive', 'switching']), {
+            description: '`switching`: Patroni is switching its group over to the standby',
+          }),
           shards: integer(),
           dataBytes: z.nullable(integer()),
           standbys: doc(

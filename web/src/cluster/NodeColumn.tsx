@@ -30,6 +30,10 @@ export function NodeColumn({
         <p class="node-warning">
           The coordinator cannot reach this worker: its tenants get 503 until it is back.
         </p>
+      ) : node.state === 'switching' ? (
+        <p class="node-warning">
+          Patroni is switching this group over to its standby: its tenants wait or get 503 for a few seconds.
+        </p>
       ) : null}
       <dl class="figures">
         <div>
