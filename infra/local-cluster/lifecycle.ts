@@ -33,22 +33,12 @@ async function plan(options: ClusterOptions, account: ServerAccount): Promise<Cl
     if (!citus)
       throw new Error(`the high-availability mode needs Citus, which is not installed for ${pgBin}`);
     await requireHaPrograms();
-    const port = options.port === 0 ? await findFreePortRange(haPortCount(options.workers)) : options.port;
-    return {
-      dir: options.dir,
-      pgBin,
-      pgVersion: await pgMajorVersion(pgBin),
-      citus,
-      citusVersion,
-      user: account.name,
-      database: options.database,
-      coordinator: { name: 'coordinator', host: LOOPBACK, port },
-      workers: [],
-      ha: planHa(port, options.workers),
-    };
   }
-  const nodeCount = citus ? options.workers + 1 : 1;
-  const port = options.port === 0 ? await findFreePortRange(nodeCount) : options.port;
+  // The high-availability mode's ports: HAProxy (the coordinator as clients see it), then the
+  // members and etcd (ha-config.ts); the plain mode's: the coordinator, then each worker.
+  const portCount = options.ha ? haPortCount(options.workers) : citus ? options.workers + 1 : 1;
+  const port = options.port === 0 ? await findFreePortRange(portCount) : options.port;
+  const plainWorkers = citus && !options.ha ? options.workers : 0;
   return {
     dir: options.dir,
     pgBin,
@@ -58,13 +48,12 @@ async function plan(options: ClusterOptions, account: ServerAccount): Promise<Cl
     user: account.name,
     database: options.database,
     coordinator: { name: 'coordinator', host: LOOPBACK, port },
-    workers: citus
-      ? Array.from({ length: options.workers }, (_, i) => ({
-          name: `worker${i + 1}`,
-          host: LOOPBACK,
-          port: port + i + 1,
-        }))
-      : [],
+    workers: Array.from({ length: plainWorkers }, (_, i) => ({
+      name: `worker${i + 1}`,
+      host: LOOPBACK,
+      port: port + i + 1,
+    })),
+    ...(options.ha ? { ha: planHa(port, options.workers) } : {}),
   };
 }
 

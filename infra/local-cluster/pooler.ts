@@ -5,12 +5,13 @@
  * `pgbouncer` package) unless turned off; without it the functions connect to the
  * coordinator directly, and the state says why.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConnectionBounds } from '../../lib/config';
 import { POOLER_POOL_SIZE, pgbouncerIni } from '../pgbouncer/ini';
 import { giveTo, runAs, type ServerAccount } from './account';
 import { findPgBouncer } from './binaries';
+import { daemonPid } from './daemon';
 import type { PoolerMode } from './options';
 import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
 import { type ClusterState, SUPERUSER } from './state';
@@ -37,15 +38,7 @@ function poolerFiles(state: Pick<ClusterState, 'dir'>) {
 }
 
 /** PgBouncer's process id while it runs; null once it is gone (it removes its pid file as it ends). */
-async function poolerPid(state: Pick<ClusterState, 'dir'>): Promise<number | null> {
-  try {
-    const pid = Number((await readFile(poolerFiles(state).pid, 'utf8')).trim());
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
+const poolerPid = (state: Pick<ClusterState, 'dir'>) => daemonPid({ pidFile: poolerFiles(state).pid });
 
 /** Starts PgBouncer unless it runs or is not wanted; records it (or why there is none) in `state`. */
 export async function startPooler(

@@ -119,13 +119,17 @@ describeHa('high availability', () => {
         items: [{ productId: tenant.product.id, quantity: 1 }],
       },
     });
+    return { ...answered(tenant, 'order', reply), orderId: reply.status === 201 ? reply.body.id : undefined };
+  }
+
+  /** What a request got: its status, when, and a refusal's Retry-After and detail. */
+  function answered(tenant: Tenant, kind: Answer['kind'], reply: Reply<unknown>): Answer {
     return {
       tenant,
-      kind: 'order',
+      kind,
       status: reply.status,
       at: Date.now(),
       retryAfter: reply.headers['Retry-After'] as string | undefined,
-      orderId: reply.status === 201 ? reply.body.id : undefined,
       detail: (reply.body as { detail?: string } | undefined)?.detail,
     };
   }
@@ -134,14 +138,7 @@ describeHa('high availability', () => {
     const reply = await invoke<Product>(getProduct, routes.getProduct, {
       params: { companyId: tenant.company.id, productId: tenant.product.id },
     });
-    return {
-      tenant,
-      kind: 'read',
-      status: reply.status,
-      at: Date.now(),
-      retryAfter: reply.headers['Retry-After'] as string | undefined,
-      detail: (reply.body as { detail?: string } | undefined)?.detail,
-    };
+    return answered(tenant, 'read', reply);
   }
 
   /**
