@@ -1,7 +1,7 @@
 /** The cluster in words for people: what `npm run cluster -- start | status` print. */
 import { POOLER_POOL_SIZE } from '../pgbouncer/ini';
 import { LOOPBACK } from './ports';
-import { type ClusterState, functionsDatabaseUrl } from './state';
+import { type ClusterState, functionsDatabaseUrl, haGroups } from './state';
 
 /** One line on how the functions reach the coordinator. */
 export function describePooler(state: ClusterState): string {
@@ -20,7 +20,7 @@ export function describeCluster(state: ClusterState): string {
     );
   }
   if (state.ha) {
-    const groups = new Set(state.ha.members.map((m) => m.group)).size;
+    const groups = haGroups(state.ha).length;
     return (
       `Citus ${state.citusVersion} on PostgreSQL ${state.pgVersion}, high-availability mode: ${groups} groups ` +
       `(the coordinator's and ${groups - 1} workers'), each a Patroni primary with a synchronous standby; ` +

@@ -7,19 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runAs } from './account';
 import { program } from './binaries';
 import { patronictlConfig } from './ha-config';
-import type { ClusterState, HaMember, HaState } from './state';
-
-/** What a member's Patroni says of it (GET /patroni); null when its REST API does not answer. */
-export async function memberStatus(member: HaMember): Promise<Record<string, unknown> | null> {
-  try {
-    const reply = await fetch(`http://${member.host}:${member.restPort}/patroni`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    return (await reply.json()) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
+import { type ClusterState, type HaMember, type HaState, haGroups } from './state';
 
 export interface GroupMember {
   name: string;
@@ -66,9 +54,8 @@ export async function primaryOf(ha: HaState, group: number): Promise<HaMember | 
 
 /** Every group's members as Patroni lists them: what `npm run cluster -- status` prints in this mode. */
 export async function describeGroups(ha: HaState): Promise<string> {
-  const groups = [...new Set(ha.members.map((m) => m.group))];
   const lines: string[] = [];
-  for (const group of groups) {
+  for (const group of haGroups(ha)) {
     const members = await groupMembers(ha, group);
     lines.push(`  group ${group} (${group === 0 ? 'coordinator' : 'worker'})`);
     if (!members) {
@@ -106,7 +93,7 @@ export async function changePrimary(
   group: number,
   how: 'switchover' | 'failover',
 ): Promise<string> {
-  const groups = [...new Set(ha.members.map((m) => m.group))];
+  const groups = haGroups(ha);
   if (!groups.includes(group)) throw new Error(`no group ${group}; the groups are ${groups.join(', ')}`);
   const candidate = await poll(
     async () =>

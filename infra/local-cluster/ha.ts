@@ -21,8 +21,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { giveTo, runAs, type ServerAccount } from './account';
-import { program, psqlBinary } from './binaries';
+import { giveTo, type ServerAccount } from './account';
+import { program } from './binaries';
 import { daemonPid, startDaemon, stopDaemon } from './daemon';
 import {
   etcdUrl,
@@ -35,25 +35,15 @@ import {
   patronictlSettings,
 } from './ha-config';
 import { groupMembers, groupReady } from './ha-groups';
+import { psql } from './nodes';
 import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
-import { type ClusterState, type HaMember, type HaState, SUPERUSER, writeState } from './state';
+import { type ClusterState, type HaMember, type HaState, haGroups, writeState } from './state';
 
 type Log = (line: string) => void;
 
 async function writeOwned(account: ServerAccount, file: string, text: string): Promise<void> {
   await writeFile(file, text);
   await giveTo(account, file);
-}
-
-async function psqlAt(state: ClusterState, account: ServerAccount, sql: string): Promise<string> {
-  const { host, port } = state.coordinator;
-  const result = await runAs(
-    account,
-    psqlBinary(state.pgBin),
-    ['-X', '-tA', '-h', host, '-p', String(port), '-U', SUPERUSER, '-d', state.database, '-c', sql],
-    { allowFail: true },
-  );
-  return result.status === 0 ? result.stdout.trim() : '';
 }
 
 /** Starts etcd, every member and HAProxy (or finds them running), and waits until every group is whole. */
@@ -136,7 +126,7 @@ async function startMembers(
  * (from the coordinator's primary) has registered each worker group's primary.
  */
 async function untilWhole(state: ClusterState, ha: HaState, account: ServerAccount, ms: number) {
-  const groups = [...new Set(ha.members.map((m) => m.group))];
+  const groups = haGroups(ha);
   const deadline = Date.now() + ms;
   for (const group of groups) {
     while (!(await groupReady(ha, group))) {
@@ -151,7 +141,9 @@ async function untilWhole(state: ClusterState, ha: HaState, account: ServerAccou
   const workerGroups = String(groups.length - 1);
   const registered =
     "SELECT count(*) FROM pg_dist_node WHERE groupid > 0 AND noderole = 'primary' AND isactive";
-  while ((await psqlAt(state, account, registered)) !== workerGroups) {
+  // The coordinator group's primary, through HAProxy; no answer yet counts as none registered.
+  const count = () => psql(state, account, state.coordinator, state.database, registered).catch(() => '');
+  while ((await count()) !== workerGroups) {
     if (Date.now() > deadline)
       throw new Error(`Patroni has not registered the ${workerGroups} worker groups yet`);
     await sleep(500);
@@ -184,9 +176,8 @@ export async function addWorkerGroup(
 /** Stops HAProxy, every member (each group's standby before its primary) and etcd. */
 export async function stopHa(state: ClusterState, ha: HaState, log?: Log): Promise<void> {
   await stopDaemon(files(state, 'haproxy').daemon);
-  const groups = [...new Set(ha.members.map((m) => m.group))];
   await Promise.all(
-    groups.map(async (group) => {
+    haGroups(ha).map(async (group) => {
       const members = ha.members.filter((m) => m.group === group);
       const roles = await groupMembers(ha, group);
       const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;

@@ -101,7 +101,14 @@ export async function setNodePort(state: ClusterState, node: NodeAddress, port: 
   await writeFile(conf, (await readFile(conf, 'utf8')).replace(/^port = '?\d+'?$/m, `port = ${port}`));
 }
 
-async function psql(state: ClusterState, account: ServerAccount, node: NodeAddress, db: string, sql: string) {
+/** One statement on a node's database as the superuser; its output, trimmed. Throws when it fails. */
+export async function psql(
+  state: ClusterState,
+  account: ServerAccount,
+  node: NodeAddress,
+  db: string,
+  sql: string,
+) {
   const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-tA', '-h', node.host, '-p', String(node.port)];
   const result = await runAs(account, psqlBinary(state.pgBin), [
     ...args,

@@ -112,10 +112,14 @@ export function workerHosts(state: ClusterState): string {
  */
 export function setupEnvironment(state: ClusterState): Record<string, string> {
   if (!state.ha) return { DATABASE_URL: databaseUrl(state), WORKER_HOSTS: workerHosts(state) };
-  const groups = new Set(state.ha.members.filter((m) => m.group > 0).map((m) => m.group));
   return {
     DATABASE_URL: databaseUrl(state),
     WORKER_REGISTRATION: 'patroni',
-    EXPECTED_WORKERS: String(groups.size),
+    EXPECTED_WORKERS: String(haGroups(state.ha).length - 1),
   };
+}
+
+/** The high-availability mode's Citus groups, in order: 0 (the coordinator's), then each worker group. */
+export function haGroups(ha: HaState): number[] {
+  return [...new Set(ha.members.map((m) => m.group))].sort((a, b) => a - b);
 }
