@@ -41,10 +41,10 @@ export interface NodeFacts {
 }
 
 /**
- * Shard bytes and standbys per worker, asked of the reachable workers only (each one sums
- * its own shards and lists its own walsenders), in one round of questions.
+ * Shard bytes and standbys per node, asked of the reachable nodes only (each one sums its
+ * own shards and lists its own walsenders), in one round of questions.
  */
-export async function workerFacts(database: Db, nodes: { host: string; port: number }[], ms: number) {
+export async function nodeFacts(database: Db, nodes: { host: string; port: number }[], ms: number) {
   const facts = new Map<string, NodeFacts>();
   if (nodes.length === 0) return facts;
   const command = `SELECT json_build_object('bytes', (
@@ -63,8 +63,8 @@ export async function workerFacts(database: Db, nodes: { host: string; port: num
   return facts;
 }
 
-/** The coordinator's own standbys. */
-export async function coordinatorStandbys(database: Db): Promise<StandbyStatus[]> {
+/** The standbys of the server `database` is connected to (plain PostgreSQL has no pg_dist_node to ask by). */
+export async function connectedServerStandbys(database: Db): Promise<StandbyStatus[]> {
   const { rows } = await database.query<{ standbys: StandbyStatus[] }>(
     `SELECT (${STANDBYS_SQL}) AS standbys`,
   );

@@ -21,11 +21,11 @@ import {
   unreachableWorkers,
 } from './inspect';
 import {
-  coordinatorStandbys,
+  connectedServerStandbys,
   type NodeFacts,
+  nodeFacts,
   nodeState,
   type StandbyStatus,
-  workerFacts,
 } from './node-facts';
 import { type RebalanceStatus, rebalanceStatus } from './rebalance';
 
@@ -228,7 +228,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
           state: 'active',
           shards: 0,
           dataBytes: Number(rows[0]?.bytes ?? 0),
-          standbys: await coordinatorStandbys(database).catch(() => []),
+          standbys: await connectedServerStandbys(database).catch(() => []),
         },
       ],
       tables,
@@ -259,8 +259,8 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
   const reachable = nodes.filter(
     (n) => n.role === 'coordinator' || (n.isActive && !unreachable.has(`${n.host}:${n.port}`)),
   );
-  const facts = await workerFacts(database, reachable, nodeMs).catch(() => new Map<string, NodeFacts>());
-  const ownStandbys = await coordinatorStandbys(database).catch(() => []);
+  // The coordinator is among the nodes asked: its bytes and standbys come in the same round.
+  const facts = await nodeFacts(database, reachable, nodeMs).catch(() => new Map<string, NodeFacts>());
   const nodeStatus: NodeStatus[] = nodes.map((n) => {
     const key = `${n.host}:${n.port}`;
     return {
@@ -270,7 +270,7 @@ export async function clusterStatus(database: Db, options: StatusOptions = {}): 
       state: nodeState(n, !unreachable.has(key)),
       shards: placements.find((p) => p.host === n.host && p.port === n.port)?.shards ?? 0,
       dataBytes: facts.get(key)?.bytes ?? null,
-      standbys: n.role === 'coordinator' ? ownStandbys : (facts.get(key)?.standbys ?? []),
+      standbys: facts.get(key)?.standbys ?? [],
     };
   });
 
