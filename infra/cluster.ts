@@ -66,12 +66,14 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       // The local cluster's processes, when there is one and DATABASE_URL does not point elsewhere.
       const target = await operationsTarget();
-      const local = target.local && (await localProcesses(options.dir));
-      if (local?.state.ha) {
-        console.log(describeCluster(local.state));
-        console.log(await describeGroups(local.state.ha));
+      if (target.local?.ha) {
+        // Patroni's view of each group stands for the processes: who leads, who follows.
+        console.log(describeCluster(target.local));
+        console.log(await describeGroups(target.local.ha));
         console.log('');
-      } else if (local) {
+      }
+      const local = target.local && !target.local.ha && (await localProcesses(options.dir));
+      if (local) {
         console.log(describeCluster(local.state));
         for (const node of local.nodes) {
           console.log(

@@ -120,18 +120,24 @@ export async function stopCluster(
   const state = await readState(dir);
   if (state) {
     await stopPooler(state, opts.log);
+    // In the high-availability mode Patroni runs every server (and `coordinator` is HAProxy).
     if (state.ha) await stopHa(state, state.ha, opts.log);
-    const account = await serverAccount(state.user);
-    // A frozen node would never finish a fast shutdown, nor would a node whose backends
-    // wait on a frozen one: thaw them all first.
-    for (const node of allNodes(state)) await thawNode(dir, node.name);
-    for (const node of [...state.workers, state.coordinator]) {
-      if (!(await nodeRunning(state, account, node))) continue;
-      opts.log?.(`stop ${node.name}`);
-      await stopNode(state, account, node);
-    }
+    else await stopNodes(state, opts.log);
   }
   if (opts.destroy) await rm(dir, { recursive: true, force: true });
+}
+
+/** The plain mode's nodes, workers first. */
+async function stopNodes(state: ClusterState, log?: (line: string) => void): Promise<void> {
+  const account = await serverAccount(state.user);
+  // A frozen node would never finish a fast shutdown, nor would a node whose backends
+  // wait on a frozen one: thaw them all first.
+  for (const node of allNodes(state)) await thawNode(state.dir, node.name);
+  for (const node of [...state.workers, state.coordinator]) {
+    if (!(await nodeRunning(state, account, node))) continue;
+    log?.(`stop ${node.name}`);
+    await stopNode(state, account, node);
+  }
 }
 
 /** Each node, running or not; null when there is no cluster in `dir`. */
