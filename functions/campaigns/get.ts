@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { getCampaign } from '../../lib/shop/campaigns';
 
 export const handler = httpHandler(routes.getCampaign, async ({ params }) =>

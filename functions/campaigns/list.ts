@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { listCampaigns } from '../../lib/shop/campaigns';
 
 export const handler = httpHandler(routes.listCampaigns, async ({ params, query }) =>

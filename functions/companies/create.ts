@@ -1,5 +1,5 @@
 import { created, httpBodyHandler } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { createCompany } from '../../lib/shop/companies';
 
 export const handler = httpBodyHandler(routes.createCompany, async ({ body }) =>

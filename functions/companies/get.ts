@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { getCompany } from '../../lib/shop/companies';
 
 export const handler = httpHandler(routes.getCompany, async ({ params }) =>

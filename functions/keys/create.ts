@@ -1,6 +1,6 @@
 import { createKey } from '../../lib/auth/api-keys';
 import { created, httpBodyHandler } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 
 export const handler = httpBodyHandler(routes.createKey, async ({ params, body }) =>
   created(await createKey(params.companyId, body.kind)),

@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { cancelOrder } from '../../lib/shop/orders';
 
 export const handler = httpHandler(routes.cancelOrder, async ({ params }) =>

@@ -1,6 +1,6 @@
 import { requireSecret } from '../../lib/auth/access';
 import { httpBodyHandler } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { placeOrder } from '../../lib/shop/orders';
 
 export const handler = httpBodyHandler(routes.placeOrder, async ({ params, headers, body }, caller) => {

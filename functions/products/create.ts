@@ -1,5 +1,5 @@
 import { created, httpBodyHandler } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { createProduct } from '../../lib/shop/products';
 
 export const handler = httpBodyHandler(routes.createProduct, async ({ params, body }) =>

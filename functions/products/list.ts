@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { listProducts } from '../../lib/shop/products';
 
 export const handler = httpHandler(routes.listProducts, async ({ params, query }) =>

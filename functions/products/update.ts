@@ -1,5 +1,5 @@
 import { httpBodyHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 import { updateProduct } from '../../lib/shop/products';
 
 export const handler = httpBodyHandler(routes.updateProduct, async ({ params, body }) =>

@@ -1,5 +1,5 @@
 import { health } from '../../lib/cluster/inspect';
 import { httpHandler, ok } from '../../lib/http/handler';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 
 export const handler = httpHandler(routes.health, async () => ok(await health()));

@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '../../lib/http/handler';
 import { servedOpenApiDocument } from '../../lib/http/openapi-document';
-import { routes } from '../../lib/http/routes';
+import * as routes from '../../lib/http/routes';
 
 export const handler = httpHandler(routes.openapi, async () => ok(servedOpenApiDocument()));
