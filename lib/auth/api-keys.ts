@@ -9,7 +9,7 @@
  * text once to whoever made the key.
  */
 import { config } from '../config';
-import { db, type Queryable } from '../db';
+import { db, type Queryable, REPEATABLE } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { cursorKeys, decodeCursor, toPage } from '../shop/cursor';
 import type { Page, PageOptions } from '../shop/types';
@@ -97,9 +97,10 @@ export async function listKeys(
     `SELECT id, kind, prefix, created_at, revoked_at FROM api_keys
       WHERE company_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
     [companyId, before, opts.limit + 1],
+    REPEATABLE,
   );
   if (rows.length === 0 && before === null) {
-    const company = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
+    const company = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId], REPEATABLE);
     if (!company.rowCount) throw new NotFoundError(`Company ${companyId} does not exist`);
   }
   return toPage(rows, opts.limit, toApiKey, (r) => [r.id]);
@@ -193,6 +194,7 @@ async function lookUp(
   const { rows } = await database.query<{ id: number }>(
     'SELECT id FROM api_keys WHERE company_id = $1 AND key_hash = $2 AND kind = $3 AND revoked_at IS NULL',
     [parsed.companyId, parsed.hash, parsed.kind],
+    REPEATABLE,
   );
   const row = rows[0];
   if (!row) return undefined;

@@ -44,6 +44,10 @@ const databaseSettings = () => ({
     intFromEnv(5_000, 100, 120_000),
   ),
   DB_IDLE_TIMEOUT_MS: setting('How long an idle connection is kept (ms)', intFromEnv(10_000, 100, 600_000)),
+  DB_RETRY_MS: setting(
+    'How long a statement is sent again while a node restarts or fails over to its standby, before a 503 (ms; 0: never). Reads and idempotent order calls are; other writes only when the database says they never ran. Set it on a cluster with standbys (Patroni): the high-availability modes set 8000',
+    intFromEnv(0, 0, 20_000),
+  ),
   ...connectionBoundsSettings(),
 });
 

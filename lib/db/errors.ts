@@ -113,6 +113,37 @@ export function unavailability(error: unknown): Unavailability | undefined {
   return UNAVAILABLE_MESSAGES.test(message) ? 'database' : undefined;
 }
 
+// Refused before it ran, so nothing it would have written was written: no connection to
+// the coordinator, a server starting up or shutting down, a standby (read-only), or Citus
+// unable to reach the worker or to find the node that holds the shard.
+const NEVER_RAN_CODES = new Set<string>([
+  'ECONNREFUSED',
+  SQLSTATE.cannotConnectNow,
+  SQLSTATE.readOnlyTransaction,
+]);
+const NEVER_RAN =
+  /could not establish any connections to the node|but could not find the node|failed with the following error: connection to server .* failed: (Connection refused|FATAL: +the database system is)/i;
+
+// "Not now" because the database is busy or slow, not because a node is changing hands:
+// sending the statement again would only add to the load or to the wait.
+const BUSY_CODES = new Set<string>([SQLSTATE.tooManyConnections, 'ETIMEDOUT', 'CONNECT_TIMEOUT']);
+const BUSY = /timeout exceeded when trying to connect|Query read timeout/i;
+
+/**
+ * Whether a statement that failed this way may be sent again in a moment: a node was
+ * restarting, shutting down or failing over to its standby. A `repeatable` statement (a
+ * read, or a write whose second run finds the first one's work) may be for any such
+ * error; any other statement only when the error says it never ran, since one cut off
+ * half-way may have committed.
+ */
+export function worthRepeating(error: unknown, repeatable: boolean): boolean {
+  const why = unavailability(error);
+  if (why === undefined || why === 'timeout') return false;
+  const { code = '', message } = databaseError(error) as DatabaseErrorFields;
+  if (NEVER_RAN_CODES.has(code) || NEVER_RAN.test(message)) return true;
+  return repeatable && !BUSY_CODES.has(code) && !BUSY.test(message);
+}
+
 /** The root cause's first line: what the database or the network said. */
 export function messageOf(error: unknown): string {
   if (typeof error === 'object' && error !== null) {

@@ -10,16 +10,35 @@
  */
 // First: pg looks for a `navigator` when it loads (./navigator.ts says why).
 import './navigator';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow, types } from 'pg';
 import { config, type DbConfig } from '../config';
 import { ServiceUnavailableError } from '../errors';
 import { describeError, log } from '../log';
 import { addDatabaseTime } from '../metrics';
-import { messageOf, type Unavailability, unavailability } from './errors';
+import { messageOf, type Unavailability, unavailability, worthRepeating } from './errors';
+
+export interface QueryOptions {
+  /**
+   * The statement may run twice with the same effect: a read, or a write whose second run
+   * finds the first one's work (an order call under its Idempotency-Key). Such a statement
+   * is sent again while a node changes hands (DB_RETRY_MS), even when it was cut off
+   * half-way; any other statement only when the database says it never ran. A statement
+   * of a transaction is never sent again: the transaction is the unit.
+   */
+  repeatable?: boolean;
+}
+
+/** What a read passes: it may always be sent again. */
+export const REPEATABLE: QueryOptions = { repeatable: true };
 
 /** Anything that runs a query: a database, or the client of one of its transactions. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
 }
 
 export interface Db extends Queryable {
@@ -85,26 +104,37 @@ function translate(error: unknown): unknown {
   );
 }
 
-// The one place that times queries; parameters are never logged.
-function timed<R extends QueryResultRow>(
-  runner: Queryable,
+/** The pause before the n-th repeat of a statement (from 1): 100 ms, doubling, at most 1 s. */
+const pauseBefore = (repeat: number) => Math.min(100 * 2 ** (repeat - 1), 1000);
+
+// The one place that times queries, and sends one again while a node changes hands (for
+// up to `retryMs`); parameters are never logged.
+async function timed<R extends QueryResultRow>(
+  runner: Pick<Pool, 'query'>,
   text: string,
   params: unknown[] | undefined,
+  retryMs: number,
+  options: QueryOptions | undefined,
 ): Promise<QueryResult<R>> {
-  const started = performance.now();
-  return runner.query<R>(text, params).then(
-    (result) => {
+  const deadline = performance.now() + retryMs;
+  for (let repeat = 1; ; repeat++) {
+    const started = performance.now();
+    try {
+      const result = await runner.query<R>(text, params);
       const ms = Math.round(performance.now() - started);
       addDatabaseTime(ms);
       if (ms > 500) log.warn('slow query', { ms, query: text.replace(/\s+/g, ' ').slice(0, 200) });
       else log.debug('query', { ms, rows: result.rowCount });
       return result;
-    },
-    (error: unknown) => {
+    } catch (error: unknown) {
       addDatabaseTime(Math.round(performance.now() - started));
-      throw translate(error);
-    },
-  );
+      const pause = pauseBefore(repeat);
+      if (performance.now() + pause > deadline || !worthRepeating(error, options?.repeatable === true))
+        throw translate(error);
+      log.info('statement sent again: the database said not now', { repeat, pause, why: messageOf(error) });
+      await sleep(pause);
+    }
+  }
 }
 
 const QUERY_TIMEOUT_MARGIN_MS = 2_000;
@@ -140,8 +170,11 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
   });
 
   return {
-    query: <R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]) =>
-      timed<R>(pool, text, params),
+    query: <R extends QueryResultRow = QueryResultRow>(
+      text: string,
+      params?: unknown[],
+      options?: QueryOptions,
+    ) => timed<R>(pool, text, params, cfg.DB_RETRY_MS, options),
 
     async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       let client: PoolClient;
@@ -150,7 +183,7 @@ export function createDb(cfg: DbConfig, options: DbOptions = {}): Db {
       } catch (error: unknown) {
         throw translate(error);
       }
-      const tx: Queryable = { query: (text, params) => timed(client, text, params) };
+      const tx: Queryable = { query: (text, params) => timed(client, text, params, 0, undefined) };
       let broken = false;
       // A checked-out client has no listener of the pool's: a connection that fails
       // between two statements (the server ended it) would be an unhandled 'error' event,

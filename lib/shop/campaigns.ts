@@ -1,5 +1,5 @@
 /** Ad campaigns (the Citus tutorial's tables) as an API. */
-import { db, type Queryable } from '../db';
+import { db, type Queryable, REPEATABLE } from '../db';
 import { NotFoundError } from '../errors';
 import { assertCompany } from './companies';
 import { cursorKeys, decodeCursor, toPage } from './cursor';
@@ -40,6 +40,7 @@ export async function listCampaigns(
       ORDER BY coalesce(monthly_budget, -1) DESC, id
       LIMIT $5`,
     [companyId, opts.state ?? null, after?.[0] ?? null, after?.[1] ?? null, opts.limit + 1],
+    REPEATABLE,
   );
   if (rows.length === 0 && !after) await assertCompany(companyId, database);
   return toPage(rows, opts.limit, toCampaign, (r) => [r.budget_key, r.id]);
@@ -54,6 +55,7 @@ export async function getCampaign(
     `SELECT id, company_id, name, cost_model, state, monthly_budget, blacklisted_site_urls
        FROM campaigns WHERE company_id = $1 AND id = $2`,
     [companyId, campaignId],
+    REPEATABLE,
   );
   const campaign = rows[0];
   if (!campaign) throw new NotFoundError(`Campaign ${campaignId} does not exist in company ${companyId}`);
@@ -85,6 +87,7 @@ export async function getCampaign(
       WHERE a.company_id = $1 AND a.campaign_id = $2
       ORDER BY a.id`,
     [companyId, campaignId],
+    REPEATABLE,
   );
   return {
     ...toCampaign(campaign),

@@ -1,5 +1,5 @@
 /** Companies: the tenants. A company's id is the distribution key of every tenant table. */
-import { db, type Queryable } from '../db';
+import { db, type Queryable, REPEATABLE } from '../db';
 import { NotFoundError } from '../errors';
 import type { Company, CompanyIn } from './types';
 
@@ -29,6 +29,7 @@ export async function getCompany(companyId: number, database: Queryable = db()):
   const { rows } = await database.query<CompanyRow>(
     'SELECT id, name, image_url, created_at FROM companies WHERE id = $1',
     [companyId],
+    REPEATABLE,
   );
   if (!rows[0]) throw new NotFoundError(`Company ${companyId} does not exist`);
   return toCompany(rows[0]);
@@ -36,6 +37,6 @@ export async function getCompany(companyId: number, database: Queryable = db()):
 
 /** Throws NotFoundError unless the company exists. A single-shard lookup by the distribution key. */
 export async function assertCompany(companyId: number, database: Queryable = db()): Promise<void> {
-  const { rowCount } = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId]);
+  const { rowCount } = await database.query('SELECT 1 FROM companies WHERE id = $1', [companyId], REPEATABLE);
   if (!rowCount) throw new NotFoundError(`Company ${companyId} does not exist`);
 }

@@ -23,7 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { db, type Queryable } from '../db';
+import { db, type Queryable, REPEATABLE } from '../db';
 import {
   ConflictError,
   IdempotencyKeyReuseError,
@@ -94,10 +94,11 @@ export function requestHash(input: OrderIn): string {
 
 /** Throws NotFoundError unless the customer belongs to the company. */
 async function assertCustomer(database: Queryable, companyId: number, customerId: number): Promise<void> {
-  const { rowCount } = await database.query('SELECT 1 FROM customers WHERE company_id = $1 AND id = $2', [
-    companyId,
-    customerId,
-  ]);
+  const { rowCount } = await database.query(
+    'SELECT 1 FROM customers WHERE company_id = $1 AND id = $2',
+    [companyId, customerId],
+    REPEATABLE,
+  );
   if (!rowCount) throw new NotFoundError(`Customer ${customerId} does not exist in company ${companyId}`);
 }
 
@@ -181,26 +182,39 @@ export async function placeOrder(
   const items = normalizeItems(input.items);
   const ttlHours = options.keyTtlHours ?? config().IDEMPOTENCY_TTL_HOURS;
   const byId = 'id' in input.customer;
-  const ids = await database.query<{ order_id: number; customer_id: number | null }>(NEW_ORDER_IDS, [!byId]);
+  const ids = await database.query<{ order_id: number; customer_id: number | null }>(
+    NEW_ORDER_IDS,
+    [!byId],
+    REPEATABLE,
+  );
   const { order_id: orderId, customer_id: newCustomerId } = ids.rows[0] as {
     order_id: number;
     customer_id: number | null;
   };
   const customer = input.customer;
-  const { rows } = await database.query<{ placed: PlaceOrderOutcome }>(PLACE_ORDER_CALL, [
-    companyId,
-    key,
-    hash,
-    ttlHours,
-    orderId,
-    'id' in customer ? customer.id : null,
-    newCustomerId,
-    'email' in customer ? customer.email : null,
-    'name' in customer ? customer.name : null,
-    items.map((i) => i.productId),
-    items.map((i) => i.quantity),
-  ]);
-  return placedOrder((rows[0] as { placed: PlaceOrderOutcome }).placed);
+  const { rows } = await database.query<{ placed: PlaceOrderOutcome }>(
+    PLACE_ORDER_CALL,
+    [
+      companyId,
+      key,
+      hash,
+      ttlHours,
+      orderId,
+      'id' in customer ? customer.id : null,
+      newCustomerId,
+      'email' in customer ? customer.email : null,
+      'name' in customer ? customer.name : null,
+      items.map((i) => i.productId),
+      items.map((i) => i.quantity),
+    ],
+    REPEATABLE,
+  );
+  const outcome = (rows[0] as { placed: PlaceOrderOutcome }).placed;
+  // A call sent again after its first run was cut off (a node changing hands) finds that
+  // run's order under the key: the id drawn above says it is this request's own, created.
+  if (outcome.status === 'replayed' && (JSON.parse(outcome.response) as Order).id === orderId)
+    return { created: true, json: outcome.response };
+  return placedOrder(outcome);
 }
 
 export async function getOrder(
@@ -208,7 +222,7 @@ export async function getOrder(
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { rows } = await database.query<OrderText>(ORDER_BY_ID, [companyId, orderId]);
+  const { rows } = await database.query<OrderText>(ORDER_BY_ID, [companyId, orderId], REPEATABLE);
   if (!rows[0]) throw new NotFoundError(`Order ${orderId} does not exist in company ${companyId}`);
   return toOrder(rows[0]);
 }
@@ -222,10 +236,11 @@ export async function cancelOrder(
   orderId: number,
   database: Queryable = db(),
 ): Promise<Order> {
-  const { rows } = await database.query<{ cancelled: CancelOrderOutcome }>(CANCEL_ORDER_CALL, [
-    companyId,
-    orderId,
-  ]);
+  const { rows } = await database.query<{ cancelled: CancelOrderOutcome }>(
+    CANCEL_ORDER_CALL,
+    [companyId, orderId],
+    REPEATABLE,
+  );
   return cancelledOrder((rows[0] as { cancelled: CancelOrderOutcome }).cancelled);
 }
 
@@ -237,12 +252,11 @@ export async function listCustomerOrders(
   database: Queryable = db(),
 ): Promise<Page<Order>> {
   const before = decodeCursor(opts.cursor, cursorKeys.customerOrders)?.[0] ?? null;
-  const { rows } = await database.query<OrderText>(CUSTOMER_ORDERS, [
-    companyId,
-    customerId,
-    before,
-    opts.limit + 1,
-  ]);
+  const { rows } = await database.query<OrderText>(
+    CUSTOMER_ORDERS,
+    [companyId, customerId, before, opts.limit + 1],
+    REPEATABLE,
+  );
   if (rows.length === 0 && before === null) await assertCustomer(database, companyId, customerId);
   return toPage(rows, opts.limit, toOrder, (r) => [r.id]);
 }

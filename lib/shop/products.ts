@@ -1,5 +1,5 @@
 /** Products of a company. Every statement names company_id, so Citus routes it to one shard. */
-import { db, type Queryable } from '../db';
+import { db, type Queryable, REPEATABLE } from '../db';
 import { ConflictError, NotFoundError } from '../errors';
 import { assertCompany } from './companies';
 import { cursorKeys, decodeCursor, toPage } from './cursor';
@@ -55,6 +55,7 @@ export async function getProduct(
   const { rows } = await database.query<ProductRow>(
     `SELECT ${COLUMNS} FROM products WHERE company_id = $1 AND id = $2`,
     [companyId, productId],
+    REPEATABLE,
   );
   if (!rows[0]) throw new NotFoundError(`Product ${productId} does not exist in company ${companyId}`);
   return toProduct(rows[0]);
@@ -91,6 +92,7 @@ export async function listProducts(
       WHERE company_id = $1 AND id > $2 AND ($3::text IS NULL OR name ILIKE $3)
       ORDER BY id LIMIT $4`,
     [companyId, after, pattern, opts.limit + 1],
+    REPEATABLE,
   );
   if (rows.length === 0 && after === 0) await assertCompany(companyId, database);
   return toPage(rows, opts.limit, toProduct, (r) => [r.id]);

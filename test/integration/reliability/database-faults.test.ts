@@ -5,7 +5,8 @@
  * 6. The coordinator restarted under load: 503 with Retry-After while it is down, success
  *    after it with the same database value (the functions are not restarted), no request
  *    longer than the connect and statement timeouts allow, no order lost (every 201 is in
- *    the database; every order answered 503 is placed exactly once by its retry). A server
+ *    the database; every order answered 503 is placed exactly once by its retry). With
+ *    DB_RETRY_MS longer than the restart, no read or order is refused at all. A server
  *    that accepts connections and never answers, a frozen coordinator, and a pool held by
  *    slow queries each get a 503 within the configured wait.
  * 7. Sustained load from three function instances keeps the coordinator's connections of
@@ -22,7 +23,7 @@ import net from 'node:net';
 import { handler as getProductHandler } from '../../../functions/products/get';
 import { freezeNode, startNodeByName, stopNodeByName, thawNode } from '../../../infra/local-cluster';
 import { type Config, config } from '../../../lib/config';
-import { createDb, type Db, setDefaultDb } from '../../../lib/db';
+import { createDb, type Db, db as getDefaultDb, setDefaultDb } from '../../../lib/db';
 import { routes } from '../../../lib/http/routes';
 import { placeOrder as placeOrderService } from '../../../lib/shop/orders';
 import { getProduct, listProducts } from '../../../lib/shop/products';
@@ -79,74 +80,112 @@ interface Outcome {
   orderId?: number;
 }
 
-describe('the coordinator restarted under load', () => {
-  it('should answer 503 with Retry-After while it is down, then serve again, losing no order', async () => {
-    const company = await newCompany();
-    const product = await newProduct(company.id, { stock: 1_000_000 });
-    const initial = await stockOf(company.id);
-    const body = {
-      customer: { email: 'steady@example.com', name: 'Steady' },
-      items: [{ productId: product.id, quantity: 1 }],
-    };
-    const { DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } = {
-      DB_CONNECT_TIMEOUT_MS: 2_000,
-      DB_STATEMENT_TIMEOUT_MS: 3_000,
-    };
-    // Connect, statement, the client-side query timeout's margin, and the event loop's share.
-    const bound = DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + 2_000 + 1_000;
+interface Restart {
+  outcomes: Outcome[];
+  /** When the coordinator was stopped, and when it was started again. */
+  stoppedAt: number;
+  startedAt: number;
+  company: number;
+  body: { customer: { email: string; name: string }; items: { productId: number; quantity: number }[] };
+  initial: Map<number, number>;
+}
 
-    const outcomes: Outcome[] = [];
-    let running = true;
-    let n = 0;
-    const client = async (worker: number) => {
-      while (running) {
-        const startedAt = Date.now();
-        n += 1;
-        if (worker % 2 === 0) {
-          const key = `restart-${n}`;
-          const reply = await placeOrder(company.id, body, key);
-          outcomes.push({
-            status: reply.status,
-            ms: Date.now() - startedAt,
-            startedAt,
-            endedAt: Date.now(),
-            key,
-            retryAfter: reply.headers['Retry-After'] as string,
-            orderId: reply.body.id,
-          });
-        } else {
-          const reply = await invoke(getProductHandler, routes.getProduct, {
-            params: { companyId: company.id, productId: product.id },
-          });
-          outcomes.push({
-            status: reply.status,
-            ms: Date.now() - startedAt,
-            startedAt,
-            endedAt: Date.now(),
-            retryAfter: reply.headers['Retry-After'] as string,
-          });
-        }
-        await sleep(25);
+/**
+ * Eight clients, half placing orders (each its own Idempotency-Key) and half reading a
+ * product, through the handlers and `database`, while the coordinator is stopped for
+ * `downMs` and started again.
+ */
+async function restartUnderLoad(database: Db, downMs: number): Promise<Restart> {
+  const company = await newCompany();
+  const product = await newProduct(company.id, { stock: 1_000_000 });
+  const initial = await stockOf(company.id);
+  const body = {
+    customer: { email: 'steady@example.com', name: 'Steady' },
+    items: [{ productId: product.id, quantity: 1 }],
+  };
+  const outcomes: Outcome[] = [];
+  let running = true;
+  let n = 0;
+  const client = async (worker: number) => {
+    while (running) {
+      const startedAt = Date.now();
+      n += 1;
+      if (worker % 2 === 0) {
+        const key = `restart-${company.id}-${n}`;
+        const reply = await placeOrder(company.id, body, key);
+        outcomes.push({
+          status: reply.status,
+          ms: Date.now() - startedAt,
+          startedAt,
+          endedAt: Date.now(),
+          key,
+          retryAfter: reply.headers['Retry-After'] as string,
+          orderId: reply.body.id,
+        });
+      } else {
+        const reply = await invoke(getProductHandler, routes.getProduct, {
+          params: { companyId: company.id, productId: product.id },
+        });
+        outcomes.push({
+          status: reply.status,
+          ms: Date.now() - startedAt,
+          startedAt,
+          endedAt: Date.now(),
+          retryAfter: reply.headers['Retry-After'] as string,
+        });
       }
-    };
-    const restore = quietly();
-    let stoppedAt = 0;
-    let startedAt = 0;
-    try {
-      const clients = Array.from({ length: 8 }, (_, i) => client(i));
-      await sleep(1_000);
-      stoppedAt = Date.now();
-      await stopNodeByName(cluster.dir, 'coordinator');
-      await sleep(2_000);
-      await startNodeByName(cluster.dir, 'coordinator');
-      startedAt = Date.now();
-      await sleep(4_000);
-      running = false;
-      await Promise.all(clients);
-    } finally {
-      restore();
+      await sleep(25);
     }
+  };
+  const previous = setDefaultDb(database);
+  const restore = quietly();
+  let stoppedAt = 0;
+  let startedAt = 0;
+  try {
+    const clients = Array.from({ length: 8 }, (_, i) => client(i));
+    await sleep(1_000);
+    stoppedAt = Date.now();
+    await stopNodeByName(cluster.dir, 'coordinator');
+    await sleep(downMs);
+    await startNodeByName(cluster.dir, 'coordinator');
+    startedAt = Date.now();
+    await sleep(4_000);
+    running = false;
+    await Promise.all(clients);
+  } finally {
+    restore();
+    setDefaultDb(previous);
+  }
+  return { outcomes, stoppedAt, startedAt, company: company.id, body, initial };
+}
 
+/**
+ * No order lost: each 201 is in the database, and each order answered 503 is placed once
+ * by its retry (200: it had committed; 201: it had not); the stock adds up.
+ */
+async function expectNoOrderLost({ outcomes, company, body, initial }: Restart): Promise<number> {
+  const orders = outcomes.filter((o) => o.key !== undefined);
+  for (const o of orders.filter((x) => x.status === 503)) {
+    const retry = await placeOrder(company, body, o.key as string);
+    expect([200, 201]).toContain(retry.status);
+    o.orderId = retry.body.id;
+  }
+  const byKey = await ordersByKey(company);
+  for (const o of orders) expect([o.key, byKey.get(o.key as string)]).toEqual([o.key, o.orderId]);
+  expect(byKey.size).toBe(orders.length);
+  expect(await ledgerViolations(company, initial)).toEqual([]);
+  return byKey.size;
+}
+
+describe('the coordinator restarted under load', () => {
+  const DB_CONNECT_TIMEOUT_MS = 2_000;
+  const DB_STATEMENT_TIMEOUT_MS = 3_000;
+  // Connect, statement, the client-side query timeout's margin, and the event loop's share.
+  const bound = DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + 2_000 + 1_000;
+
+  it('should answer 503 with Retry-After while it is down, then serve again, losing no order', async () => {
+    const restart = await restartUnderLoad(getDefaultDb(), 2_000);
+    const { outcomes, stoppedAt, startedAt } = restart;
     const statuses = new Set(outcomes.map((o) => o.status));
     expect([...statuses].filter((s) => ![200, 201, 503].includes(s))).toEqual([]);
     const unavailable = outcomes.filter((o) => o.status === 503);
@@ -158,22 +197,32 @@ describe('the coordinator restarted under load', () => {
     expect(after.length).toBeGreaterThan(10);
     expect(after.filter((o) => o.status >= 300)).toEqual([]);
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(bound);
-
-    // No order lost: each 201 is in the database, and each order answered 503 is placed
-    // once by its retry (200: it had committed; 201: it had not).
-    const orders = outcomes.filter((o) => o.key !== undefined);
-    for (const o of orders.filter((x) => x.status === 503)) {
-      const retry = await placeOrder(company.id, body, o.key as string);
-      expect([200, 201]).toContain(retry.status);
-      o.orderId = retry.body.id;
-    }
-    const byKey = await ordersByKey(company.id);
-    for (const o of orders) expect([o.key, byKey.get(o.key as string)]).toEqual([o.key, o.orderId]);
-    expect(byKey.size).toBe(orders.length);
-    expect(await ledgerViolations(company.id, initial)).toEqual([]);
+    const placed = await expectNoOrderLost(restart);
     process.stdout.write(
       `\ncoordinator restart: ${outcomes.length} requests, ${unavailable.length} answered 503, 0 other errors, ` +
-        `${orders.length} orders tried, ${byKey.size} placed once each, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms\n`,
+        `${outcomes.filter((o) => o.key).length} orders tried, ${placed} placed once each, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms\n`,
+    );
+  });
+
+  it('should answer every read and order of a restart shorter than DB_RETRY_MS, each order created once', async () => {
+    const retryMs = 8_000;
+    const restart = await restartUnderLoad(
+      instance({ DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_RETRY_MS: retryMs, DB_POOL_MAX: 10 }),
+      2_000,
+    );
+    const { outcomes, stoppedAt } = restart;
+    // Reads are sent again, and so are order calls (their Idempotency-Key makes a second
+    // run find the first one's order): nobody is refused, and an order whose first run
+    // committed before the connection was cut is still answered 201, not 200, since the
+    // order's id is the one this request drew.
+    expect(outcomes.filter((o) => o.status !== (o.key ? 201 : 200))).toEqual([]);
+    const during = outcomes.filter((o) => o.startedAt >= stoppedAt - 200 && o.startedAt < restart.startedAt);
+    expect(during.length).toBeGreaterThan(0);
+    expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(retryMs + bound);
+    const placed = await expectNoOrderLost(restart);
+    process.stdout.write(
+      `\ncoordinator restart with DB_RETRY_MS=${retryMs}: ${outcomes.length} requests, ${during.length} sent while it was down, 0 refused, ` +
+        `${placed} orders placed once each, slowest ${Math.max(...outcomes.map((o) => o.ms))} ms\n`,
     );
   });
 });
