@@ -54,27 +54,44 @@ describe('unavailability', () => {
 
 describe('worthRepeating', () => {
   const citus = (detail: string) =>
-    pgError('08006', `connection to the remote node postgres@10.0.0.7:5432 failed with the following error: ${detail}`);
+    pgError(
+      '08006',
+      `connection to the remote node postgres@10.0.0.7:5432 failed with the following error: ${detail}`,
+    );
 
   it.each([
-    ['a socket refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [
+      'a socket refused',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
     ['a server starting up or shutting down', pgError('57P03', 'the database system is shutting down')],
-    ['a standby reached while it is being promoted', pgError('25006', 'cannot execute INSERT in a read-only transaction')],
+    [
+      'a standby reached while it is being promoted',
+      pgError('25006', 'cannot execute INSERT in a read-only transaction'),
+    ],
     [
       'a statement planned while Patroni moves the group',
       pgError('XX000', 'There is a shard placement on node 10.0.0.7:5432 but could not find the node.'),
     ],
-    ['a worker refusing connections', citus('connection to server at "10.0.0.7", port 5432 failed: Connection refused')],
+    [
+      'a worker refusing connections',
+      citus('connection to server at "10.0.0.7", port 5432 failed: Connection refused'),
+    ],
     [
       'a worker shutting down',
-      citus('connection to server at "10.0.0.7", port 5432 failed: FATAL:  the database system is shutting down'),
+      citus(
+        'connection to server at "10.0.0.7", port 5432 failed: FATAL:  the database system is shutting down',
+      ),
     ],
   ])('should send any statement again after %s: it never ran', (_what, error) => {
     expect([worthRepeating(error, false), worthRepeating(error, true)]).toEqual([true, true]);
   });
 
   it.each([
-    ['a session terminated mid-statement', pgError('57P01', 'terminating connection due to administrator command')],
+    [
+      'a session terminated mid-statement',
+      pgError('57P01', 'terminating connection due to administrator command'),
+    ],
     ['a connection cut off', new Error('Connection terminated unexpectedly')],
     ['a worker connection cut off', citus('server closed the connection unexpectedly')],
     ['a backend whose postmaster died', pgError('XX000', 'postmaster was shut down, exiting')],
