@@ -27,6 +27,7 @@ import {
   freezeNode,
   localProcesses,
   readState,
+  removeWorkerGroup,
   setupEnvironment,
   startCluster,
   startNodeByName,
@@ -43,7 +44,7 @@ const USAGE = `usage: npm run cluster -- COMMAND
   freeze NAME | thaw NAME                            SIGSTOP / SIGCONT one local node: a hung host
   switchover GROUP | failover GROUP                  high-availability mode: the group's standby becomes its primary (patronictl)
   rebalance [--wait]                                 start Citus's background rebalancer at DATABASE_URL
-  remove-worker HOST:PORT                            move a worker's shards away, then remove it (scale down)`;
+  remove-worker HOST:PORT                            move a worker's shards away, then remove it (scale down; --ha mode: its group)`;
 
 const printStatus = (status: RebalanceStatus) => console.log(describeRebalance(status));
 
@@ -184,16 +185,27 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return withOperationsDb(async (db, cfg) => {
+        const address = parseHostPort(target);
         if (cfg.WORKER_REGISTRATION === 'patroni') {
-          // Patroni keeps every worker group with a leader registered: it would add the
-          // removed node again on its next loop.
-          console.error(
-            'remove-worker: in the high-availability mode Patroni keeps each worker group registered; ' +
-              'removing a group (draining it, stopping its members, clearing its keys in etcd) is not supported yet',
+          // Patroni registers every worker group that has a leader: the group's members are
+          // stopped and its keys removed before its entry goes (removeWorkerGroup).
+          const local = await readState(options.dir);
+          if (!local?.ha || databaseUrl(local) !== cfg.DATABASE_URL) {
+            console.error(
+              "remove-worker: Patroni registers this cluster's worker groups, and this command removes a group only from the " +
+                "local high-availability cluster. Elsewhere: citus_drain_node, stop the group's members, " +
+                '`patronictl remove <scope> --group N`, then citus_remove_node (docs/operations.md)',
+            );
+            return 2;
+          }
+          const removed = await removeWorkerGroup(options.dir, db, address, { log: options.log });
+          console.log(
+            `moved ${removed.movedShards} shards off worker group ${removed.group}, stopped its members ` +
+              `(${removed.members.map((m) => m.name).join(', ')}), removed its keys from etcd and its entry from the cluster`,
           );
-          return 2;
+          return 0;
         }
-        const { movedShards } = await removeWorker(db, parseHostPort(target));
+        const { movedShards } = await removeWorker(db, address);
         console.log(`moved ${movedShards} shards off ${target} and removed it from the cluster`);
         return 0;
       });

@@ -49,17 +49,18 @@ export interface RunResult {
 
 /**
  * Runs `cmd` as the servers' account and waits for it to exit. A non-zero exit is an error
- * that carries the command's output, unless `allowFail`.
+ * that carries the command's output, unless `allowFail`. `input` is written to its stdin
+ * (the answers to a command's prompts).
  */
 export async function runAs(
   account: ServerAccount,
   cmd: string,
   args: string[],
-  opts: { allowFail?: boolean; home?: string } = {},
+  opts: { allowFail?: boolean; home?: string; input?: string } = {},
 ): Promise<RunResult> {
   let result: RunResult;
   try {
-    const { stdout, stderr } = await execFileAsync(cmd, args, {
+    const running = execFileAsync(cmd, args, {
       encoding: 'utf8',
       uid: account.uid,
       gid: account.gid,
@@ -69,6 +70,8 @@ export async function runAs(
       env: { ...process.env, PGCONNECT_TIMEOUT: '5', LC_ALL: 'C', ...(opts.home ? { HOME: opts.home } : {}) },
       maxBuffer: 16 * 1024 * 1024,
     });
+    if (opts.input !== undefined) running.child.stdin?.end(opts.input);
+    const { stdout, stderr } = await running;
     result = { status: 0, stdout, stderr };
   } catch (error: unknown) {
     const failed = error as { code?: unknown; stdout?: string; stderr?: string };

@@ -18,10 +18,10 @@
  * crash), not against losing the machine.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { giveTo, type ServerAccount } from './account';
+import { giveTo, runAs, type ServerAccount } from './account';
 import { program } from './binaries';
 import { daemonPid, startDaemon, stopDaemon } from './daemon';
 import {
@@ -173,23 +173,63 @@ export async function addWorkerGroup(
   return members;
 }
 
+/**
+ * Stops a group's members, its standby before its primary (a primary stopped first would
+ * hand the group to its standby); Patroni gives up the group's leader key as it stops.
+ */
+async function stopGroup(state: ClusterState, ha: HaState, group: number, log?: Log): Promise<void> {
+  const members = ha.members.filter((m) => m.group === group);
+  const roles = await groupMembers(ha, group);
+  const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
+  for (const member of [...members].sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)))) {
+    if ((await daemonPid(files(state, member.name).daemon)) === null) continue;
+    log?.(`stop patroni ${member.name}`);
+    await stopDaemon(files(state, member.name).daemon, 'SIGTERM', 60_000);
+  }
+}
+
 /** Stops HAProxy, every member (each group's standby before its primary) and etcd. */
 export async function stopHa(state: ClusterState, ha: HaState, log?: Log): Promise<void> {
   await stopDaemon(files(state, 'haproxy').daemon);
-  await Promise.all(
-    haGroups(ha).map(async (group) => {
-      const members = ha.members.filter((m) => m.group === group);
-      const roles = await groupMembers(ha, group);
-      const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
-      for (const member of [...members].sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)))) {
-        if ((await daemonPid(files(state, member.name).daemon)) === null) continue;
-        log?.(`stop patroni ${member.name}`);
-        await stopDaemon(files(state, member.name).daemon, 'SIGTERM', 60_000);
-      }
-    }),
-  );
+  await Promise.all(haGroups(ha).map((group) => stopGroup(state, ha, group, log)));
   log?.('stop etcd');
   await stopDaemon(files(state, 'etcd').daemon);
+}
+
+/**
+ * Takes a worker group out for good: stops its members, removes the group's keys from
+ * etcd with `patronictl remove` (so the coordinator's Patroni, which registers every
+ * group that has a leader, never registers it again, and a group added later may take its
+ * number), deletes the members' data and drops them from the state. Its shards must have
+ * been moved away first, and its pg_dist_node entry is the caller's to remove after.
+ */
+export async function retireWorkerGroup(state: ClusterState, group: number, log?: Log): Promise<HaMember[]> {
+  const ha = state.ha as HaState;
+  if (group === 0) throw new Error("group 0 is the coordinator's: it cannot be removed");
+  const members = ha.members.filter((m) => m.group === group);
+  if (members.length === 0)
+    throw new Error(`no worker group ${group}; the groups are ${haGroups(ha).join(', ')}`);
+  await stopGroup(state, ha, group, log);
+  log?.(`remove group ${group}'s keys from etcd`);
+  const scope = patronictlSettings(state, ha).scope;
+  // patronictl asks for the cluster's name and for a sentence that says the caller knows.
+  await runAs(
+    { name: state.user },
+    program('patronictl'),
+    ['-c', patronictlConfig(state), 'remove', scope, '--group', String(group)],
+    {
+      input: `${scope}\nYes I am aware\n`,
+    },
+  );
+  // Its data, its Patroni configuration and password file; its log stays in logs/.
+  for (const member of members) {
+    await rm(path.join(state.dir, member.name), { recursive: true, force: true });
+    await rm(files(state, member.name).config, { force: true });
+    await rm(path.join(state.dir, 'ha', `${member.name}.pgpass`), { force: true });
+  }
+  ha.members = ha.members.filter((m) => m.group !== group);
+  await writeState(state);
+  return members;
 }
 
 /** Each member and whether its Patroni runs. */

@@ -34,6 +34,7 @@ export {
   haPrograms,
   localProcesses,
   type NodeProcess,
+  removeWorkerGroup,
   startCluster,
   stopCluster,
 } from './lifecycle';

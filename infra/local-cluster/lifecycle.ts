@@ -5,17 +5,28 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { WorkerAddress } from '../../lib/cluster/workers';
+import { drainWorker, forgetWorker } from '../../lib/cluster/workers-admin';
+import type { Db } from '../../lib/db';
 import { giveTo, type ServerAccount, serverAccount } from './account';
 import { findPgBin, findProgram, installedCitusVersion, pgMajorVersion } from './binaries';
 import { thawNode } from './faults';
-import { addWorkerGroup, haProcesses, startHa, stopHa } from './ha';
+import { addWorkerGroup, haProcesses, retireWorkerGroup, startHa, stopHa } from './ha';
 import { haPortCount, planHa } from './ha-config';
 import { primaryOf } from './ha-groups';
 import { ensureDatabase, initNode, nodeRunning, startNode, stopNode } from './nodes';
 import type { ClusterOptions } from './options';
 import { startPooler, stopPooler } from './pooler';
 import { findFreePortRange, LOOPBACK, portIsFree } from './ports';
-import { allNodes, type ClusterState, type NodeAddress, readState, requireState, writeState } from './state';
+import {
+  allNodes,
+  type ClusterState,
+  type HaMember,
+  type NodeAddress,
+  readState,
+  requireState,
+  writeState,
+} from './state';
 
 export interface NodeProcess extends NodeAddress {
   running: boolean;
@@ -188,4 +199,52 @@ export async function addWorker(
   await startNode(state, account, node, log);
   await ensureDatabase(state, account, node);
   return { state, node };
+}
+
+/**
+ * Scales the high-availability mode down by one worker group, the one with a member at
+ * `address` (its primary, as `cluster status` lists it): the group's shards are moved to
+ * the others while orders go on, its members stopped and its keys removed from etcd
+ * (retireWorkerGroup), and only then its entry removed from pg_dist_node, because the
+ * coordinator's Patroni registers a group again for as long as it has a leader.
+ */
+export async function removeWorkerGroup(
+  dir: string,
+  database: Db,
+  address: WorkerAddress,
+  opts: { log?: (line: string) => void } = {},
+): Promise<{ group: number; members: HaMember[]; movedShards: number }> {
+  const state = await requireState(dir);
+  if (!state.ha) throw new Error('the local cluster is not in the high-availability mode');
+  const member = state.ha.members.find((m) => m.host === address.host && m.port === address.port);
+  if (!member || member.group === 0) {
+    const workers = state.ha.members.filter((m) => m.group > 0).map((m) => `${m.host}:${m.port}`);
+    throw new Error(
+      `${address.host}:${address.port} is not a member of a worker group (they are ${workers.join(', ') || 'none'})`,
+    );
+  }
+  // pg_dist_node names the group's primary, which may be another member than the one named.
+  const registered = (await primaryOf(state.ha, member.group)) ?? member;
+  const { movedShards } = await drainWorker(database, registered);
+  const entry = await database.query<{ nodeid: number }>(
+    'SELECT nodeid FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2',
+    [registered.host, registered.port],
+  );
+  const members = await retireWorkerGroup(state, member.group, opts.log);
+  // A primary's Patroni tells the coordinator's as it stops ("before_demote"), and that
+  // one renames the group's entry to `<host>-demoted` in a transaction it keeps open until
+  // the group's next primary reports: for a group that is gone, forever (Patroni 3.0 has
+  // no deadline without a next task), holding the row citus_remove_node must lock. Ending
+  // that session rolls the rename back; Patroni reconnects on its next statement.
+  const nodeId = entry.rows[0]?.nodeid;
+  if (nodeId !== undefined) {
+    await database.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND query LIKE 'SELECT pg_catalog.citus_update_node(' || $1 || ',%-demoted%'`,
+      [nodeId],
+    );
+  }
+  await forgetWorker(database, registered, { gone: true });
+  return { group: member.group, members, movedShards };
 }

@@ -105,10 +105,14 @@ export function workerHosts(state: ClusterState): string {
   return state.workers.map((w) => `${w.host}:${w.port}`).join(',');
 }
 
+/** DB_RETRY_MS in the high-availability mode: longer than its failovers and switchovers last. */
+export const HA_RETRY_MS = '8000';
+
 /**
- * What setup and the operators' commands need to know of this cluster, as the variables
- * they read: the coordinator, and the workers to register, or, in the high-availability
- * mode, that Patroni registers them (one per worker group).
+ * What setup, the operators' commands and the functions (`npm start`) need to know of
+ * this cluster, as the variables they read: the coordinator, and the workers to register,
+ * or, in the high-availability mode, that Patroni registers them (one per worker group)
+ * and how long the functions retry through a failover.
  */
 export function setupEnvironment(state: ClusterState): Record<string, string> {
   if (!state.ha) return { DATABASE_URL: databaseUrl(state), WORKER_HOSTS: workerHosts(state) };
@@ -116,6 +120,9 @@ export function setupEnvironment(state: ClusterState): Record<string, string> {
     DATABASE_URL: databaseUrl(state),
     WORKER_REGISTRATION: 'patroni',
     EXPECTED_WORKERS: String(haGroups(state.ha).length - 1),
+    // A failover here takes about 5 s and a switchover 3 to 5 (docs/reliability.md): the
+    // functions send a refused read or order call again for up to 8 s instead of a 503.
+    DB_RETRY_MS: HA_RETRY_MS,
   };
 }
 

@@ -124,10 +124,12 @@ const NEVER_RAN_CODES = new Set<string>([
 const NEVER_RAN =
   /could not establish any connections to the node|but could not find the node|failed with the following error: connection to server .* failed: (Connection refused|FATAL: +the database system is)/i;
 
-// "Not now" because the database is busy or slow, not because a node is changing hands:
-// sending the statement again would only add to the load or to the wait.
+// "Not now" because the database is busy, not because a node is changing hands: sending
+// the statement again would only add to the load. (A server that stopped answering, the
+// pool's "Query read timeout", is not among them: PgBouncer holds a statement while the
+// primary behind it is being replaced, and the next connection reaches the new one.)
 const BUSY_CODES = new Set<string>([SQLSTATE.tooManyConnections, 'ETIMEDOUT', 'CONNECT_TIMEOUT']);
-const BUSY = /timeout exceeded when trying to connect|Query read timeout/i;
+const BUSY = /timeout exceeded when trying to connect/i;
 
 /**
  * Whether a statement that failed this way may be sent again in a moment: a node was

@@ -95,6 +95,10 @@ describe('worthRepeating', () => {
     ['a connection cut off', new Error('Connection terminated unexpectedly')],
     ['a worker connection cut off', citus('server closed the connection unexpectedly')],
     ['a backend whose postmaster died', pgError('XX000', 'postmaster was shut down, exiting')],
+    [
+      'a server that stopped answering (PgBouncer waiting for a new primary)',
+      new Error('Query read timeout'),
+    ],
   ])('should send only a repeatable statement again after %s: it may have run', (_what, error) => {
     expect([worthRepeating(error, false), worthRepeating(error, true)]).toEqual([false, true]);
   });
@@ -103,7 +107,6 @@ describe('worthRepeating', () => {
     ['a statement past its timeout', pgError('57014', 'canceling statement due to statement timeout')],
     ['too many connections', pgError('53300', 'sorry, too many clients already')],
     ['a pool wait', new Error('timeout exceeded when trying to connect')],
-    ['a server that stopped answering', new Error('Query read timeout')],
     ['a unique violation', pgError('23505', 'duplicate key value violates unique constraint')],
     ['not a database error', new TypeError('x is undefined')],
   ])('should never send a statement again after %s', (_what, error) => {

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
 import { handler as cancelOrder } from '../../../functions/orders/cancel';
 import { handler as getOrder } from '../../../functions/orders/get';
 import { handler as listCustomerOrders } from '../../../functions/orders/list-by-customer';
 import { handler as placeOrderHandler } from '../../../functions/orders/place';
 import { handler as getProduct } from '../../../functions/products/get';
+import { db, type Queryable, type QueryOptions } from '../../../lib/db';
 import { orderOut } from '../../../lib/http/contract';
 import { routes } from '../../../lib/http/routes';
-import { NEW_ORDER_IDS, normalizeItems, PLACE_ORDER_CALL } from '../../../lib/shop/orders';
+import {
+  NEW_ORDER_IDS,
+  normalizeItems,
+  PLACE_ORDER_CALL,
+  placeOrder as placeOrderService,
+} from '../../../lib/shop/orders';
 import type { Order, Page, Product } from '../../../lib/shop/types';
 import { authorization } from '../../support/credentials';
 import { closeDb, query } from '../../support/db';
@@ -189,6 +196,35 @@ describe('idempotency', () => {
     expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
     expect(await stockOf(company.id, product.id)).toBe(3);
     expect(await orderCount(company.id)).toBe(1);
+  });
+
+  it('should answer 201 when the order call runs twice because its first answer was lost', async () => {
+    // What DB_RETRY_MS does when a node changes hands after the call committed but before
+    // its answer arrived: the call is sent again under the same key and finds the order.
+    const company = await newCompany();
+    const product = await newProduct(company.id, { stock: 5 });
+    const input = {
+      customer: { email: 'twice@example.com', name: 'T' },
+      items: [{ productId: product.id, quantity: 2 }],
+    };
+    const runs: string[] = [];
+    const cutOff: Queryable = {
+      query: async <R extends QueryResultRow>(text: string, params?: unknown[], options?: QueryOptions) => {
+        if (text !== PLACE_ORDER_CALL) return db().query<R>(text, params, options);
+        runs.push(text);
+        await db().query(text, params); // committed; its answer never arrives
+        return db().query<R>(text, params, options);
+      },
+    };
+    const key = randomUUID();
+    const result = await placeOrderService(company.id, key, input, cutOff);
+    expect(runs).toHaveLength(1);
+    expect(result.created).toBe(true);
+    expect(await orderCount(company.id)).toBe(1);
+    expect(await stockOf(company.id, product.id)).toBe(3);
+    // A later request with the key is a replay, as ever.
+    const again = await placeOrderService(company.id, key, input);
+    expect([again.created, again.json]).toEqual([false, result.json]);
   });
 
   it('should answer 422 for the same key with another body', async () => {
