@@ -136,8 +136,14 @@ export function patroniSettings(site: PatroniSite) {
         // Patroni 3.0 does not set it: the address the node's own connections to itself use.
         'citus.local_hostname': LOOPBACK,
         log_line_prefix: '%m [%p] %q%u@%d ',
-        ...(site.fast ? { fsync: 'off', full_page_writes: 'off' } : {}),
+        // Tests' clusters skip the flushes. full_page_writes stays on: pg_rewind refuses a
+        // source without it, and an old primary that needs a rewind would not rejoin.
+        ...(site.fast ? { fsync: 'off' } : {}),
       },
+      // An old primary whose rewind fails, or whose timeline went its own way, is cloned
+      // again from the new primary rather than left out of its group for a person to mend.
+      remove_data_directory_on_rewind_failure: true,
+      remove_data_directory_on_diverged_timelines: true,
       pg_hba: [
         'local all all trust',
         `host all all ${site.clients} trust`,

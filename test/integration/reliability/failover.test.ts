@@ -188,15 +188,20 @@ describeHa('high availability', () => {
         await sleep(50);
       }
     });
-    await sleep(2000);
-    const started = Date.now();
-    await during();
-    const deadline = Date.now() + RECOVERY_BOUND_MS + 30_000;
-    while (!until(seen.filter((a) => a.at > started)) && Date.now() < deadline) await sleep(250);
-    await sleep(2000);
-    stop = true;
-    await Promise.all(streams);
-    answers.push(...seen);
+    let started = Date.now();
+    try {
+      await sleep(2000);
+      started = Date.now();
+      await during();
+      const deadline = Date.now() + RECOVERY_BOUND_MS + 30_000;
+      while (!until(seen.filter((a) => a.at > started)) && Date.now() < deadline) await sleep(250);
+      await sleep(2000);
+    } finally {
+      // Also when `during` fails: streams left running would load the machine for good.
+      stop = true;
+      await Promise.all(streams);
+      answers.push(...seen);
+    }
     return { started, seen: seen.filter((a) => a.at >= started) };
   }
 
