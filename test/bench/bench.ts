@@ -240,6 +240,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   process.env.LOG_LEVEL = opts.logLevel;
+  // The in-process handlers would print a metric line (CloudWatch's format) per request
+  // among the report's lines; as under npm start, they stay off unless asked for.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const cluster = await benchCluster({ ha: opts.ha });
   let scratch: Throwaway | undefined;
