@@ -350,7 +350,7 @@ describeHa('high availability', () => {
   it.each([
     ['a worker group', 2],
     ['the coordinator group', 0],
-  ])('should switch %s over as planned, refusing nobody (with the retry; otherwise only 503s, only its tenants)', async (what, group) => {
+  ])('should switch %s over as planned, refusing nobody', async (what, group) => {
     const counts = [];
     const windows = [];
     const slowests = [];
