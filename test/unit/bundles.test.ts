@@ -3,14 +3,16 @@
  * every HTTP function within 200 KB minified, with zod/mini and nothing of zod's classic
  * API (450 KB whatever a function uses) or of an OpenAPI generator, zod's JSON Schema
  * conversion included (the document is generated ahead, `npm run openapi`, and the
- * function that serves it reads it from its package); and a bundle that starts
+ * function that serves it reads it from its package), and of the route table only its own
+ * route; and a bundle that starts
  * without reading its source map but logs a stack in its TypeScript sources. How long a
  * cold start takes is the benchmark's to say (`npm run bench -- --levels cold`), not a test's.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { consoleRoutes, routes } from '../../lib/http/routes';
 import { buildBundle, deployedEnvironment, httpFunctions } from '../support/bundles';
 
 const BUDGET = 200_000;
@@ -21,10 +23,7 @@ describe('each HTTP function', () => {
   it.each(httpFunctions().map((fn) => [fn.name, fn.entry] as const))(
     'should keep %s within 200 KB minified, with zod/mini only',
     async (name, entry) => {
-      const { bytes, metafile } = await buildBundle(entry, path.join(dir, name), {
-        minify: true,
-        write: false,
-      });
+      const { bytes, metafile, file } = await buildBundle(entry, path.join(dir, name), { minify: true });
       // The files whose code is in the bundle (esbuild reads more than it keeps).
       const inputs = Object.values(metafile.outputs).flatMap((output) =>
         Object.entries(output.inputs)
@@ -38,6 +37,15 @@ describe('each HTTP function', () => {
       // any function: the document is a file, which the openapi function reads.
       const generator = /lib\/http\/openapi\.ts|zod\/v4\/core\/to-json-schema/;
       expect(inputs.filter((i) => generator.test(i))).toEqual([]);
+      // Only its own route of the table (each route a pure constant, named by the
+      // function: lib/http/routes.ts); the catch-all matches paths against them all.
+      if (name !== 'notFound') {
+        const text = readFileSync(file, 'utf8');
+        const others = Object.values({ ...routes, ...consoleRoutes })
+          .filter((route) => route.operationId !== name && text.includes(JSON.stringify(route.summary)))
+          .map((route) => route.operationId);
+        expect([name, others]).toEqual([name, []]);
+      }
     },
   );
 });
