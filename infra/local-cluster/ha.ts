@@ -35,7 +35,7 @@ import {
   patronictlSettings,
 } from './ha-config';
 import { groupMembers, groupReady } from './ha-groups';
-import { psql } from './nodes';
+import { psql, stopNode } from './nodes';
 import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
 import { type ClusterState, type HaMember, type HaState, haGroups, writeState } from './state';
 
@@ -197,30 +197,55 @@ export async function stopHa(state: ClusterState, ha: HaState, log?: Log): Promi
 }
 
 /**
- * Takes a worker group out for good: stops its members, removes the group's keys from
- * etcd with `patronictl remove` (so the coordinator's Patroni, which registers every
- * group that has a leader, never registers it again, and a group added later may take its
- * number), deletes the members' data and drops them from the state. Its shards must have
- * been moved away first, and its pg_dist_node entry is the caller's to remove after.
+ * Takes a worker group out for good: pauses Patroni's management of it, stops its
+ * Patroni daemons and then their servers (the standby first), removes the group's keys
+ * from etcd with `patronictl remove` (the coordinator's Patroni registers every group
+ * that has a leader), deletes the members' data and drops them from the state. Its
+ * shards must have been moved away first, and its pg_dist_node entry is the caller's to
+ * remove after.
+ *
+ * Why paused: a primary's Patroni that stops its server tells the coordinator's first
+ * ("before_demote"), which renames the group's entry to `<host>-demoted` in a transaction
+ * it keeps open until the group's next primary reports. For a group that never comes
+ * back, Patroni 3.0 keeps it open for good, holding the row citus_remove_node must lock,
+ * and ignores the group's number from then on. Paused, Patroni exits and leaves the
+ * server running, telling nobody; the servers are then stopped like the plain mode's.
  */
-export async function retireWorkerGroup(state: ClusterState, group: number, log?: Log): Promise<HaMember[]> {
+export async function retireWorkerGroup(
+  state: ClusterState,
+  account: ServerAccount,
+  group: number,
+  log?: Log,
+): Promise<HaMember[]> {
   const ha = state.ha as HaState;
   if (group === 0) throw new Error("group 0 is the coordinator's: it cannot be removed");
   const members = ha.members.filter((m) => m.group === group);
   if (members.length === 0)
     throw new Error(`no worker group ${group}; the groups are ${haGroups(ha).join(', ')}`);
-  await stopGroup(state, ha, group, log);
+  const patronictl = (args: string[], input?: string) =>
+    runAs(account, program('patronictl'), ['-c', patronictlConfig(state), ...args], { input });
+  const roles = await groupMembers(ha, group);
+  // A group left half-removed by an earlier attempt has no member answering: nothing to pause.
+  if (roles) {
+    log?.(`pause Patroni's management of group ${group}`);
+    await patronictl(['pause', '--group', String(group), '--wait']);
+  }
+  const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
+  const standbyFirst = [...members].sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)));
+  for (const member of standbyFirst) {
+    log?.(`stop patroni ${member.name}`);
+    await stopDaemon(files(state, member.name).daemon, 'SIGTERM', 60_000);
+  }
+  for (const member of standbyFirst) {
+    log?.(`stop ${member.name}'s server`);
+    await stopNode(state, account, member);
+  }
   log?.(`remove group ${group}'s keys from etcd`);
   const scope = patronictlSettings(state, ha).scope;
-  // patronictl asks for the cluster's name and for a sentence that says the caller knows.
-  await runAs(
-    { name: state.user },
-    program('patronictl'),
-    ['-c', patronictlConfig(state), 'remove', scope, '--group', String(group)],
-    {
-      input: `${scope}\nYes I am aware\n`,
-    },
-  );
+  // patronictl asks for the cluster's name, a sentence that says the caller knows and,
+  // while the leader key has not lapsed yet (a paused Patroni leaves it), the leader's name.
+  const leader = roles?.find((r) => r.role === 'leader')?.name ?? '';
+  await patronictl(['remove', scope, '--group', String(group)], `${scope}\nYes I am aware\n${leader}\n`);
   // Its data, its Patroni configuration and password file; its log stays in logs/.
   for (const member of members) {
     await rm(path.join(state.dir, member.name), { recursive: true, force: true });

@@ -226,25 +226,7 @@ export async function removeWorkerGroup(
   // pg_dist_node names the group's primary, which may be another member than the one named.
   const registered = (await primaryOf(state.ha, member.group)) ?? member;
   const { movedShards } = await drainWorker(database, registered);
-  const entry = await database.query<{ nodeid: number }>(
-    'SELECT nodeid FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2',
-    [registered.host, registered.port],
-  );
-  const members = await retireWorkerGroup(state, member.group, opts.log);
-  // A primary's Patroni tells the coordinator's as it stops ("before_demote"), and that
-  // one renames the group's entry to `<host>-demoted` in a transaction it keeps open until
-  // the group's next primary reports: for a group that is gone, forever (Patroni 3.0 has
-  // no deadline without a next task), holding the row citus_remove_node must lock. Ending
-  // that session rolls the rename back; Patroni reconnects on its next statement.
-  const nodeId = entry.rows[0]?.nodeid;
-  if (nodeId !== undefined) {
-    await database.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid()
-          AND query LIKE 'SELECT pg_catalog.citus_update_node(' || $1 || ',%-demoted%'`,
-      [nodeId],
-    );
-  }
+  const members = await retireWorkerGroup(state, await serverAccount(state.user), member.group, opts.log);
   await forgetWorker(database, registered, { gone: true });
   return { group: member.group, members, movedShards };
 }

@@ -23,12 +23,15 @@ export async function drainWorker(database: Db, worker: WorkerAddress): Promise<
       WHERE p.groupid = $1 AND t.partmethod = 'h'`,
     [node.groupId],
   );
+  const movedShards = before.rows[0]?.n ?? 0;
+  // Nothing to move: a worker drained before (whose server may be gone since) is left as it is.
+  if (movedShards === 0) return { movedShards };
   // citus_drain_node marks the node as holding no shards and moves its shards to the others.
   await database.query('SELECT citus_drain_node($1, $2)', [worker.host, worker.port]);
   // The moved shards' old copies are dropped later by Citus's deferred cleanup; drop them
   // now, while the worker is still part of the cluster, so it leaves with an empty disk.
   await database.query('CALL citus_cleanup_orphaned_resources()');
-  return { movedShards: before.rows[0]?.n ?? 0 };
+  return { movedShards };
 }
 
 /**
