@@ -5,7 +5,7 @@
  * any route 413 (the body limit holds for every request), 431, 500 and 503. The OpenAPI
  * document and the tests read them here.
  */
-import type { ResponseSpec, RouteSpec } from './routes';
+import type { ResponseSpec, RouteSpec } from './route-spec';
 
 const shared = {
   invalid: { description: 'The request is not valid: `errors` lists each issue, or the JSON is malformed' },

@@ -33,7 +33,7 @@ import { requestLog } from './middleware/request-log';
 import { requestMetrics } from './middleware/request-metrics';
 import type { HttpEvent, HttpInternal, HttpMiddleware, HttpResponse } from './middleware/types';
 import { type HttpRequest, type ValidatedEvent, validateRequest } from './middleware/validate';
-import type { RouteSpec } from './routes';
+import type { RouteSpec } from './route-spec';
 
 export type { HttpRequest } from './middleware/validate';
 

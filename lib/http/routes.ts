@@ -11,7 +11,6 @@
  * other routes' paths and descriptions out of that function's bundle (about 6 KB each).
  * `routes` and `consoleRoutes` are the tables, for the catch-all and the document.
  */
-import type { Access } from '../auth/access';
 import {
   campaignDetailOut,
   campaignListQuery,
@@ -42,51 +41,10 @@ import {
   productOut,
   productPatch,
   productPath,
-  type Schema,
 } from './contract';
+import { defineRoute } from './route-spec';
 
-export type { Schema } from './contract';
-
-export interface ResponseSpec {
-  description: string;
-  schema?: Schema;
-}
-
-export interface RouteSpec<
-  P extends Schema | undefined = Schema | undefined,
-  Q extends Schema | undefined = Schema | undefined,
-  B extends Schema | undefined = Schema | undefined,
-  H extends Schema | undefined = Schema | undefined,
-> {
-  operationId: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
-  /** API Gateway path template, e.g. `/companies/{companyId}`. */
-  path: string;
-  summary: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  headers?: H;
-  /** Who may call it (lib/auth/access.ts): public, storefront, merchant or operator. */
-  access: Access;
-  /** The route's own outcomes: its successes and the errors only it has. */
-  responses: Record<number, ResponseSpec>;
-  /**
-   * Metrics of its outcomes (lib/metrics.ts): `done` counts each answer of `status`,
-   * `refused` each 4xx, by its problem type as the reason.
-   */
-  counted?: { status: number; done: string; refused: string };
-}
-
-const defineRoute = <
-  P extends Schema | undefined = undefined,
-  Q extends Schema | undefined = undefined,
-  B extends Schema | undefined = undefined,
-  H extends Schema | undefined = undefined,
->(
-  spec: RouteSpec<P, Q, B, H>,
-) => spec;
+export type { ResponseSpec, RouteSpec, Schema } from './route-spec';
 
 export const createCompany = /* @__PURE__ */ defineRoute({
   operationId: 'createCompany',

@@ -8,7 +8,7 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AppError, ServiceUnavailableError } from '../../errors';
 import { record, takeDatabaseTime } from '../../metrics';
-import type { RouteSpec } from '../routes';
+import type { RouteSpec } from '../route-spec';
 import type { HttpMiddleware, HttpMiddy } from './types';
 
 export const requestMetrics = (route: RouteSpec, metrics: Metrics): HttpMiddleware => {

@@ -5,7 +5,7 @@
  */
 import { type FieldIssue, ValidationError } from '../../errors';
 import type * as z from '../../zod';
-import type { RouteSpec, Schema } from '../routes';
+import type { RouteSpec, Schema } from '../route-spec';
 import type { HttpEvent, HttpMiddleware } from './types';
 
 /** The parsed type of an optional schema; `undefined` where the route has none. */
