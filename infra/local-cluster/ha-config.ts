@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Daemon } from './daemon';
+import { nodeDir } from './nodes';
 import { LOOPBACK } from './ports';
 import { type ClusterState, type HaMember, type HaState, SUPERUSER } from './state';
 
@@ -59,6 +60,8 @@ export const etcdUrl = (ha: HaState) => `http://${LOOPBACK}:${ha.etcd.clientPort
 export function files(state: Pick<ClusterState, 'dir'>, name: string) {
   return {
     config: path.join(state.dir, 'ha', `${name}.yml`),
+    /** A member's password file, which Patroni writes. */
+    pgpass: path.join(state.dir, 'ha', `${name}.pgpass`),
     daemon: {
       pidFile: path.join(state.dir, 'ha', `${name}.pid`),
       logFile: path.join(state.dir, 'logs', `${name}.log`),
@@ -173,9 +176,9 @@ export function patroniConfig(state: ClusterState, ha: HaState, member: HaMember
     postgresql: {
       listen: `${LOOPBACK}:${member.port}`,
       connect_address: `${LOOPBACK}:${member.port}`,
-      data_dir: path.join(state.dir, member.name),
+      data_dir: nodeDir(state, member),
       bin_dir: state.pgBin,
-      pgpass: path.join(state.dir, 'ha', `${member.name}.pgpass`),
+      pgpass: files(state, member.name).pgpass,
       ...shared.postgresql,
     },
   };

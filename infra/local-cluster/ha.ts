@@ -34,8 +34,8 @@ import {
   patronictlConfig,
   patronictlSettings,
 } from './ha-config';
-import { groupMembers, groupReady } from './ha-groups';
-import { psql, stopNode } from './nodes';
+import { type GroupMember, groupMembers, groupReady } from './ha-groups';
+import { nodeDir, psql, stopNode } from './nodes';
 import { findFreePortRange, LOOPBACK, portIsFree, waitFor } from './ports';
 import { type ClusterState, type HaMember, type HaState, haGroups, writeState } from './state';
 
@@ -173,15 +173,21 @@ export async function addWorkerGroup(
   return members;
 }
 
+/** A group's members, its primary (by Patroni's `roles`, when a member answered) last. */
+function standbyFirst(ha: HaState, group: number, roles: GroupMember[] | null): HaMember[] {
+  const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
+  return ha.members
+    .filter((m) => m.group === group)
+    .sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)));
+}
+
 /**
  * Stops a group's members, its standby before its primary (a primary stopped first would
  * hand the group to its standby); Patroni gives up the group's leader key as it stops.
  */
 async function stopGroup(state: ClusterState, ha: HaState, group: number, log?: Log): Promise<void> {
-  const members = ha.members.filter((m) => m.group === group);
-  const roles = await groupMembers(ha, group);
-  const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
-  for (const member of [...members].sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)))) {
+  const members = standbyFirst(ha, group, await groupMembers(ha, group));
+  for (const member of members) {
     if ((await daemonPid(files(state, member.name).daemon)) === null) continue;
     log?.(`stop patroni ${member.name}`);
     await stopDaemon(files(state, member.name).daemon, 'SIGTERM', 60_000);
@@ -230,13 +236,12 @@ export async function retireWorkerGroup(
     log?.(`pause Patroni's management of group ${group}`);
     await patronictl(['pause', '--group', String(group), '--wait']);
   }
-  const isLeader = (m: HaMember) => roles?.some((r) => r.name === m.name && r.role === 'leader') ?? false;
-  const standbyFirst = [...members].sort((a, b) => Number(isLeader(a)) - Number(isLeader(b)));
-  for (const member of standbyFirst) {
+  const ordered = standbyFirst(ha, group, roles);
+  for (const member of ordered) {
     log?.(`stop patroni ${member.name}`);
     await stopDaemon(files(state, member.name).daemon, 'SIGTERM', 60_000);
   }
-  for (const member of standbyFirst) {
+  for (const member of ordered) {
     log?.(`stop ${member.name}'s server`);
     await stopNode(state, account, member);
   }
@@ -248,9 +253,10 @@ export async function retireWorkerGroup(
   await patronictl(['remove', scope, '--group', String(group)], `${scope}\nYes I am aware\n${leader}\n`);
   // Its data, its Patroni configuration and password file; its log stays in logs/.
   for (const member of members) {
-    await rm(path.join(state.dir, member.name), { recursive: true, force: true });
-    await rm(files(state, member.name).config, { force: true });
-    await rm(path.join(state.dir, 'ha', `${member.name}.pgpass`), { force: true });
+    const own = files(state, member.name);
+    await rm(nodeDir(state, member), { recursive: true, force: true });
+    await rm(own.config, { force: true });
+    await rm(own.pgpass, { force: true });
   }
   ha.members = ha.members.filter((m) => m.group !== group);
   await writeState(state);
@@ -270,7 +276,7 @@ export async function haProcesses(state: ClusterState, ha: HaState) {
  * Returns the postmaster's pid.
  */
 export async function killPostmaster(state: ClusterState, member: HaMember): Promise<number> {
-  const pidFile = path.join(state.dir, member.name, 'postmaster.pid');
+  const pidFile = path.join(nodeDir(state, member), 'postmaster.pid');
   if (!existsSync(pidFile)) throw new Error(`${member.name} has no running server (no postmaster.pid)`);
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   process.kill(pid, 'SIGKILL');
